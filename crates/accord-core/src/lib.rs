@@ -11,11 +11,14 @@
 //! - [`review()`]: the findings an experienced coach would raise;
 //! - [`guide()`]: framing, watch list, debrief order and red flags.
 
+pub mod guide;
 pub mod model;
 pub mod parse;
 pub mod review;
 pub mod support;
+pub mod template;
 
+pub use guide::{Guide, guide};
 pub use model::Agreement;
 pub use parse::{
     Diagnostic, Location, ParseError, from_json, parse_toml, parse_toml_bytes, to_json, to_toml,

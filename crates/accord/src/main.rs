@@ -1,2 +1,36 @@
-//! The `accord` command.
-fn main() {}
+//! The `accord` command: review, guide and draft accountability agreements.
+//!
+//! This file only wires things together: parse the command line, run the
+//! command, turn the outcome into an exit status. Exit statuses: 0 success
+//! (for `review`, no high finding), 1 some finding is high, 2 the input or
+//! the command line is invalid.
+
+mod cli;
+mod guide_cmd;
+mod input;
+mod new_cmd;
+mod output;
+mod review_cmd;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    cli.color.write_global();
+    let result = match cli.command {
+        Command::Review(args) => review_cmd::run(args),
+        Command::Guide(args) => guide_cmd::run(args),
+        Command::New(args) => new_cmd::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            output::error(&format!("{err:#}"));
+            ExitCode::from(output::EXIT_INVALID)
+        }
+    }
+}

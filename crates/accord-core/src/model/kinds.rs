@@ -140,6 +140,23 @@ words!(HistoryCause {
     Other => "other",
 });
 
+impl HistoryCause {
+    /// The cause as a clause for sentences ("…faded because {}").
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Self::UnclearAgenda => "nobody knew what a check-in was meant to cover",
+            Self::NoConsequences => "nothing happened when someone did not follow through",
+            Self::CommitmentMismatch => "one partner cared much more than the other",
+            Self::FormatTooHeavy => "the format took more effort than a busy week allows",
+            Self::TooInfrequent => "check-ins were too rare to change weekly behaviour",
+            Self::DriftedToSupport => "the check-ins turned into mutual venting",
+            Self::NoRecalibration => "it quietly stopped, with no date to look at it again",
+            Self::LifeEvent => "something outside the partnership got in the way",
+            Self::Other => "of another reason",
+        }
+    }
+}
+
 /// How often progress on a goal can be seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -102,13 +102,13 @@ pub(crate) fn explain_message(message: &str) -> String {
         let field = rest.trim_end_matches('`');
         return format!("the required field `{field}` is missing here");
     }
-    if let Some(rest) = message.strip_prefix("unknown variant `") {
-        if let Some((word, expected)) = rest.split_once("`, expected ") {
-            return format!(
-                "{word:?} is not one of the allowed words; expected {}",
-                expected.trim_start_matches("one of ").replace('`', "\"")
-            );
-        }
+    if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((word, expected)) = rest.split_once("`, expected ")
+    {
+        return format!(
+            "{word:?} is not one of the allowed words; expected {}",
+            expected.trim_start_matches("one of ").replace('`', "\"")
+        );
     }
     message.to_owned()
 }

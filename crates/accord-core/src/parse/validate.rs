@@ -158,13 +158,13 @@ pub fn validate(a: &Agreement) -> Vec<Problem> {
     }
     if let Some(cadence) = &a.cadence {
         let at = root.clone().key("cadence");
-        if let Some(Facilitation::Fixed(id)) = &cadence.facilitation {
-            if let Some(msg) = unknown(id) {
-                p.add(
-                    at.clone().key("facilitation"),
-                    format!("{msg}, or write \"rotating\""),
-                );
-            }
+        if let Some(Facilitation::Fixed(id)) = &cadence.facilitation
+            && let Some(msg) = unknown(id)
+        {
+            p.add(
+                at.clone().key("facilitation"),
+                format!("{msg}, or write \"rotating\""),
+            );
         }
         let mut seen = HashSet::new();
         for (i, day) in cadence.weekdays.iter().enumerate() {
@@ -255,13 +255,13 @@ fn check_parties(a: &Agreement, p: &mut Problems) {
             );
         }
         p.not_blank(at.clone().key("name"), &party.name, "a party's name");
-        if let Some(email) = &party.email {
-            if !looks_like_email(email) {
-                p.add(
-                    at.clone().key("email"),
-                    format!("{email:?} does not look like an e-mail address (name@example.org)"),
-                );
-            }
+        if let Some(email) = &party.email
+            && !looks_like_email(email)
+        {
+            p.add(
+                at.clone().key("email"),
+                format!("{email:?} does not look like an e-mail address (name@example.org)"),
+            );
         }
         p.no_blank_entries(
             at.clone().key("support"),

@@ -213,9 +213,11 @@ impl Finding {
     }
 }
 
-/// Quotes a piece of the agreement for a message, shortened if long.
-pub(crate) fn quote(text: &str) -> String {
-    const MAX: usize = 80;
+/// Quotes a piece of the agreement for a message in curly quotes, shortened
+/// if long.
+pub fn quote(text: &str) -> String {
+    // Long enough for any real sentence; only pasted paragraphs get cut.
+    const MAX: usize = 240;
     let text = text.trim();
     if text.chars().count() <= MAX {
         format!("\u{201c}{text}\u{201d}")

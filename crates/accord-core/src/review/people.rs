@@ -47,7 +47,9 @@ fn goals(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let cadence_days = a.cadence().and_then(|c| c.days_between_checkins());
     for (i, goal) in a.goals.iter().enumerate() {
-        let who = a.name_of(&goal.party);
+        let who = a
+            .party(&goal.party)
+            .map_or(goal.party.as_str(), Party::short_name);
         let what = quote(&goal.outcome);
         let at = format!("goal[{i}]");
         if filled(&goal.indicator).is_none() || goal.target.is_none() {
@@ -62,10 +64,16 @@ fn goals(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     format!(
                         "{what} has {missing}, so at a check-in neither of you can say whether it moved. A goal that cannot be measured cannot be missed, and so cannot be kept either."
                     ),
-                    format!(
-                        "Name what {who} will count and the number to reach, for example indicator = \"{}\", baseline = 0, target = 4.",
-                        example_indicator(goal)
-                    ),
+                    match filled(&goal.indicator) {
+                        Some(indicator) => format!(
+                            "Say where \u{201c}{indicator}\u{201d} should stand by the due date: target = a number{}.",
+                            filled(&goal.unit).map_or(String::new(), |u| format!(" of {u}"))
+                        ),
+                        None => format!(
+                            "Decide with {who} what to count each week that shows {what} moving (for example {}), then write it as indicator = \"\u{2026}\" with a baseline and a target.",
+                            example_indicator(goal)
+                        ),
+                    },
                 )
                 .party(&goal.party)
                 .field(at.clone()),
@@ -97,9 +105,10 @@ fn goals(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .field(at.clone()),
             );
         }
-        if let (Some(observable), Some(days)) = (goal.observable, cadence_days) {
-            if f64::from(observable.days()) > days {
-                out.push(
+        if let (Some(observable), Some(days)) = (goal.observable, cadence_days)
+            && f64::from(observable.days()) > days
+        {
+            out.push(
                     Finding::new(
                         Rule::GoalSlowerThanCadence,
                         format!(
@@ -118,7 +127,6 @@ fn goals(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     .party(&goal.party)
                     .field(format!("{at}.observable")),
                 );
-            }
         }
     }
 }
@@ -126,7 +134,7 @@ fn goals(cx: &Context<'_>, out: &mut Vec<Finding>) {
 fn example_indicator(goal: &Goal) -> String {
     match filled(&goal.unit) {
         Some(unit) => format!("{unit} completed"),
-        None => "steps completed".into(),
+        None => "sections drafted, sessions held, or pages written".into(),
     }
 }
 
@@ -207,16 +215,16 @@ fn commitment(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let a = cx.a;
     let [x, y] = a.parties.as_slice() else { return };
     let mut reasons = Vec::new();
-    if let (Some(lx), Some(ly)) = (x.commitment_level, y.commitment_level) {
-        if lx.get().abs_diff(ly.get()) >= cx.t.commitment_level_gap {
-            reasons.push(format!(
-                "{} rates their commitment {} out of 10 and {} {}",
-                x.short_name(),
-                lx.get(),
-                y.short_name(),
-                ly.get()
-            ));
-        }
+    if let (Some(lx), Some(ly)) = (x.commitment_level, y.commitment_level)
+        && lx.get().abs_diff(ly.get()) >= cx.t.commitment_level_gap
+    {
+        reasons.push(format!(
+            "{} rates their commitment {} out of 10 and {} {}",
+            x.short_name(),
+            lx.get(),
+            y.short_name(),
+            ly.get()
+        ));
     }
     if let (Some(hx), Some(hy)) = (x.hours_per_week, y.hours_per_week) {
         let (hx, hy) = (hx.get(), hy.get());
@@ -262,16 +270,16 @@ fn stretch(cx: &Context<'_>, out: &mut Vec<Finding>) {
         ),
         ("exposure", |g: &Goal| g.exposure.map(|r| r.get())),
     ] {
-        if let (Some(ax), Some(ay)) = (average(x, rating), average(y, rating)) {
-            if (ax - ay).abs() >= cx.t.rating_gap {
-                gaps.push(format!(
-                    "{what} averages {} for {} and {} for {}",
-                    format_days(ax),
-                    x.short_name(),
-                    format_days(ay),
-                    y.short_name()
-                ));
-            }
+        if let (Some(ax), Some(ay)) = (average(x, rating), average(y, rating))
+            && (ax - ay).abs() >= cx.t.rating_gap
+        {
+            gaps.push(format!(
+                "{what} averages {} for {} and {} for {}",
+                format_days(ax),
+                x.short_name(),
+                format_days(ay),
+                y.short_name()
+            ));
         }
     }
     if gaps.is_empty() {

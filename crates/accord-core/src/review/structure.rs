@@ -56,7 +56,7 @@ fn history(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         format!(
                             "{} faded partly because {}, and this draft does not answer that yet: {missing}",
                             capitalise(&attempts.join(" and ")),
-                            cause_in_words(*cause)
+                            cause.in_words()
                         ),
                         format!("Answer \u{201c}{cause}\u{201d} with {clause}"),
                     )
@@ -170,20 +170,6 @@ fn unanswered(cx: &Context<'_>, cause: HistoryCause) -> Option<(String, String)>
     }
 }
 
-fn cause_in_words(cause: HistoryCause) -> &'static str {
-    match cause {
-        HistoryCause::UnclearAgenda => "nobody knew what a check-in was meant to cover",
-        HistoryCause::NoConsequences => "nothing happened when someone did not follow through",
-        HistoryCause::CommitmentMismatch => "one partner cared much more than the other",
-        HistoryCause::FormatTooHeavy => "the format took more effort than a busy week allows",
-        HistoryCause::TooInfrequent => "check-ins were too rare to change weekly behaviour",
-        HistoryCause::DriftedToSupport => "the check-ins turned into mutual venting",
-        HistoryCause::NoRecalibration => "it quietly stopped, with no date to look at it again",
-        HistoryCause::LifeEvent => "something outside the partnership got in the way",
-        HistoryCause::Other => "of another reason",
-    }
-}
-
 fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -253,10 +239,11 @@ fn cadence(cx: &Context<'_>, out: &mut Vec<Finding>) {
         ).field("cadence"));
         return;
     };
-    if let Some(interval) = c.interval_weeks.map(|i| i.get()) {
-        if interval > cx.t.max_interval_weeks {
-            let solo = a.scenario() == Scenario::SoloWorker;
-            let mut f = Finding::new(
+    if let Some(interval) = c.interval_weeks.map(|i| i.get())
+        && interval > cx.t.max_interval_weeks
+    {
+        let solo = a.scenario() == Scenario::SoloWorker;
+        let mut f = Finding::new(
                 Rule::CadenceTooSparse,
                 format!(
                     "Check-ins every {interval} weeks are too far apart to change weekly behaviour{}: by the time you meet, the week that went wrong is long gone.",
@@ -268,11 +255,10 @@ fn cadence(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 ),
             )
             .field("cadence.interval_weeks");
-            if solo {
-                f = f.severity(Severity::High);
-            }
-            out.push(f);
+        if solo {
+            f = f.severity(Severity::High);
         }
+        out.push(f);
     }
     if let (Some(format), Some(minutes), Some(interval)) = (c.format, c.minutes, c.interval_weeks) {
         let per_week =

@@ -48,10 +48,10 @@ pub fn classify(statement: &str) -> Classification {
     let tokens = tokenize(statement);
     let mut behaviours = Vec::new();
     for i in 0..tokens.len() {
-        if let Some(verb) = requested_behaviour(&tokens, i) {
-            if !behaviours.iter().any(|b| b == verb) {
-                behaviours.push(verb.to_owned());
-            }
+        if let Some(verb) = requested_behaviour(&tokens, i)
+            && !behaviours.iter().any(|b| b == verb)
+        {
+            behaviours.push(verb.to_owned());
         }
     }
     let mut attitudes: Vec<String> = Vec::new();
@@ -116,10 +116,10 @@ fn behaviour_form(word: &str) -> Option<(&'static str, Form)> {
             candidates.push(stem[..stem.len() - 1].to_owned());
         }
         // replied -> reply
-        if form == Form::Past {
-            if let Some(s) = stem.strip_suffix('i') {
-                candidates.push(format!("{s}y"));
-            }
+        if form == Form::Past
+            && let Some(s) = stem.strip_suffix('i')
+        {
+            candidates.push(format!("{s}y"));
         }
         if let Some(v) = candidates.iter().find_map(|c| known(c)) {
             return Some((v, form));
@@ -156,10 +156,10 @@ fn requested_behaviour(tokens: &[String], i: usize) -> Option<&'static str> {
         }
     }
     let next = tokens.get(i + 1).map(String::as_str);
-    if let Some((_, particles)) = NEEDS_PARTICLE.iter().find(|(v, _)| *v == verb) {
-        if !next.is_some_and(|n| particles.contains(&n)) {
-            return None;
-        }
+    if let Some((_, particles)) = NEEDS_PARTICLE.iter().find(|(v, _)| *v == verb)
+        && !next.is_some_and(|n| particles.contains(&n))
+    {
+        return None;
     }
     let rest: Vec<&str> = tokens[i..].iter().map(String::as_str).collect();
     let idiom = ATTITUDE_IDIOMS.iter().any(|idiom| {

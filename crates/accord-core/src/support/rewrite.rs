@@ -15,6 +15,11 @@ struct Family {
 
 const FAMILIES: &[Family] = &[
     Family {
+        stems: &["feedback", "critici", "critique"],
+        situation: "After I report on my week",
+        behaviour: "tell me the one thing that looks most off track and why, before anything else",
+    },
+    Family {
         stems: &[
             "direct",
             "blunt",

@@ -1,0 +1,156 @@
+//! The command line: commands, arguments and their help texts.
+
+use std::path::PathBuf;
+
+use accord_core::model::{Date, Scenario};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Design accountability agreements that hold, and review them the way an
+/// experienced coach would.
+#[derive(Debug, Parser)]
+#[command(name = "accord", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// When to colour the output: auto colours a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Review an agreement file: what is missing or weak, and how to fix it.
+    ///
+    /// Exit status: 0 when no finding is high, 1 when some are, 2 when the
+    /// file is not a valid agreement.
+    Review(ReviewArgs),
+    /// The coach's plan for the conversation: framing, what to watch, the
+    /// debrief order and the red flags.
+    Guide(GuideArgs),
+    /// Write a commented agreement to start from.
+    New(NewArgs),
+}
+
+/// Arguments of `accord review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The agreement file (TOML); `-` reads standard input.
+    pub file: PathBuf,
+    /// Output for people, or JSON for other tools.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// The date to review as of (YYYY-MM-DD); defaults to today. Used when the
+    /// agreement has no `drafted` date.
+    #[arg(long, value_parser = parse_date)]
+    pub today: Option<Date>,
+}
+
+/// Arguments of `accord guide`.
+#[derive(Debug, Args)]
+pub struct GuideArgs {
+    /// The agreement file (TOML); `-` reads standard input.
+    pub file: PathBuf,
+    /// Output for people, or JSON for other tools.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// The date to review as of (YYYY-MM-DD); defaults to today.
+    #[arg(long, value_parser = parse_date)]
+    pub today: Option<Date>,
+}
+
+/// Arguments of `accord new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The coaching scenario the agreement is for.
+    #[arg(long, value_enum)]
+    pub scenario: ScenarioArg,
+    /// Where to write it; standard output when absent.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// IANA time zone for check-in times; defaults to this computer's zone.
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// The draft date (YYYY-MM-DD); defaults to today.
+    #[arg(long, value_parser = parse_date)]
+    pub today: Option<Date>,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Grouped by section, for reading aloud.
+    Human,
+    /// The JSON contract of agreement-format.md.
+    Json,
+}
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour on a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorWhen {
+    /// Makes this choice the one every output stream follows.
+    pub fn write_global(self) {
+        let choice = match self {
+            Self::Auto => anstream::ColorChoice::Auto,
+            Self::Always => anstream::ColorChoice::Always,
+            Self::Never => anstream::ColorChoice::Never,
+        };
+        choice.write_global();
+    }
+}
+
+/// The scenarios, as the command line spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScenarioArg {
+    /// Tried accountability partnerships before, and they faded.
+    TriedBefore,
+    /// Working alone, replacing the structure an office gives.
+    SoloWorker,
+    /// Two peers in comparable transitions.
+    ParallelTransitions,
+    /// None of the above.
+    General,
+}
+
+impl From<ScenarioArg> for Scenario {
+    fn from(s: ScenarioArg) -> Self {
+        match s {
+            ScenarioArg::TriedBefore => Scenario::TriedBefore,
+            ScenarioArg::SoloWorker => Scenario::SoloWorker,
+            ScenarioArg::ParallelTransitions => Scenario::ParallelTransitions,
+            ScenarioArg::General => Scenario::General,
+        }
+    }
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s)
+}
+
+/// Today in this computer's time zone: the one place the clock is read.
+pub fn today_or(given: Option<Date>) -> Date {
+    given.unwrap_or_else(|| Date::new(jiff::Zoned::now().date()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
