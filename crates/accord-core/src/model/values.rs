@@ -301,7 +301,29 @@ macro_rules! deserialize_via_parse {
         }
     )*};
 }
-deserialize_via_parse!(TimeZoneName, TimeOfDay);
+deserialize_via_parse!(TimeZoneName);
+
+impl<'de> Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TimeOfDay;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a time of day in double quotes, such as \"08:00\"")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<TimeOfDay, E> {
+                TimeOfDay::parse(s).map_err(E::custom)
+            }
+            // A bare TOML time (08:00:00) arrives as toml's date-time map.
+            fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<TimeOfDay, A::Error> {
+                Err(de::Error::custom(
+                    "write the time of day in double quotes as hours and minutes, such as \"08:00\"",
+                ))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
 
 impl Serialize for TimeOfDay {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

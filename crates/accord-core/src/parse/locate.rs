@@ -21,8 +21,9 @@ pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// The byte offset of a 1-based line and column (in characters).
-pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
+/// The byte offset of a 1-based line and a column counted in bytes (as
+/// serde_json counts), moved back to a character boundary.
+pub(crate) fn offset_of_byte_column(text: &str, line: usize, column: usize) -> usize {
     let mut start = 0;
     for _ in 1..line {
         match text[start..].find('\n') {
@@ -30,10 +31,11 @@ pub(crate) fn offset_of(text: &str, line: usize, column: usize) -> usize {
             None => return text.len(),
         }
     }
-    text[start..]
-        .char_indices()
-        .nth(column.saturating_sub(1))
-        .map_or(text.len(), |(i, _)| start + i)
+    let mut offset = (start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// Spans of every table, array and value of a TOML text, looked up by path.
@@ -82,10 +84,13 @@ pub(crate) fn explain_message(message: &str) -> String {
     let message = message.trim();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         if let Some((field, expected)) = rest.split_once("`, expected ") {
+            // serde says "one of `a`, `b`, `c`", "`a` or `b`", or "`a`".
             let known: Vec<&str> = expected
                 .trim_start_matches("one of ")
                 .split(", ")
-                .map(|s| s.trim_matches('`'))
+                .flat_map(|s| s.split(" or "))
+                .map(|s| s.trim().trim_matches('`'))
+                .filter(|s| !s.is_empty())
                 .collect();
             let hint = closest(field, &known)
                 .map_or_else(String::new, |k| format!(" Did you mean `{k}`?"));
@@ -100,7 +105,20 @@ pub(crate) fn explain_message(message: &str) -> String {
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let field = rest.trim_end_matches('`');
+        if field == "format" {
+            return "the required field `format` is missing; start the file with `format = 1`"
+                .into();
+        }
         return format!("the required field `{field}` is missing here");
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!(
+            "expected {}, found {}",
+            plain_type(expected),
+            plain_found(found)
+        );
     }
     if let Some(rest) = message.strip_prefix("unknown variant `")
         && let Some((word, expected)) = rest.split_once("`, expected ")
@@ -111,6 +129,42 @@ pub(crate) fn explain_message(message: &str) -> String {
         );
     }
     message.to_owned()
+}
+
+/// Serde's name of an expected type, in words for people.
+fn plain_type(expected: &str) -> String {
+    let e = expected.trim();
+    match e {
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "an integer" => {
+            "a whole number".into()
+        }
+        "f32" | "f64" | "a number" => "a number".into(),
+        "a string" => "text in double quotes".into(),
+        "a boolean" => "true or false".into(),
+        "a sequence" => "a list in square brackets, such as [\"a\", \"b\"]".into(),
+        _ if e.starts_with("struct ") || e == "a map" => "a table".into(),
+        _ => e.to_owned(),
+    }
+}
+
+/// Serde's description of a value found, in words for people.
+fn plain_found(found: &str) -> String {
+    let f = found.trim();
+    for (prefix, word) in [
+        ("string ", "the text "),
+        ("integer ", "the number "),
+        ("floating point ", "the number "),
+        ("boolean ", ""),
+    ] {
+        if let Some(value) = f.strip_prefix(prefix) {
+            return format!("{word}{}", value.trim_matches('`'));
+        }
+    }
+    match f {
+        "sequence" => "a list".into(),
+        "map" => "a table".into(),
+        _ => f.to_owned(),
+    }
 }
 
 /// The known word nearest to `word`, if it is close enough to be a typo.
@@ -178,8 +232,20 @@ mod tests {
         assert_eq!(line_column(text, 6), (2, 1));
         // "é" is two bytes but one column.
         assert_eq!(line_column(text, 9), (2, 3));
-        assert_eq!(offset_of(text, 2, 3), 9);
+        assert_eq!(offset_of_byte_column(text, 2, 4), 9);
         assert_eq!(line_column(text, 1000), (3, 1));
+    }
+
+    #[test]
+    fn type_errors_are_said_in_words() {
+        assert_eq!(
+            explain_message("invalid type: string \"1\", expected u32"),
+            "expected a whole number, found the text \"1\""
+        );
+        assert_eq!(
+            explain_message("invalid type: sequence, expected a string"),
+            "expected text in double quotes, found a list"
+        );
     }
 
     #[test]

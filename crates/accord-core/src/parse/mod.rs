@@ -91,6 +91,8 @@ pub fn parse_toml_bytes(bytes: &[u8]) -> Result<Agreement, ParseError> {
             let at = e.valid_up_to();
             // The prefix is valid by definition of `valid_up_to`.
             let prefix = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            // The byte-order mark is invisible: it takes no column.
+            let prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
             let end = at + e.error_len().unwrap_or(bytes.len() - at);
             let (line, column) = locate::line_column(prefix, prefix.len());
             let shown = bytes
@@ -113,15 +115,24 @@ pub fn parse_toml_bytes(bytes: &[u8]) -> Result<Agreement, ParseError> {
 
 /// Parses a TOML agreement and validates it as a whole.
 pub fn parse_toml(text: &str) -> Result<Agreement, ParseError> {
-    // An editor's byte-order mark is not part of the document.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // An editor's byte-order mark is not part of the document: parse without
+    // it, count columns without it, but give spans into the text as passed.
+    let (text, shift) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, text.len() - rest.len()),
+        None => (text, 0),
+    };
+    let shifted = |span: std::ops::Range<usize>| span.start + shift..span.end + shift;
     let agreement: Agreement = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let (line, column) = locate::line_column(text, span.start);
         ParseError::single(
             locate::explain_message(e.message()),
             None,
-            Some(Location { line, column, span }),
+            Some(Location {
+                line,
+                column,
+                span: shifted(span),
+            }),
         )
     })?;
     let problems = validate(&agreement);
@@ -137,7 +148,11 @@ pub fn parse_toml(text: &str) -> Result<Agreement, ParseError> {
             Diagnostic {
                 message: p.message,
                 field: Some(p.path.to_string()),
-                location: Some(Location { line, column, span }),
+                location: Some(Location {
+                    line,
+                    column,
+                    span: shifted(span),
+                }),
             }
         })
         .collect();
@@ -148,14 +163,25 @@ pub fn parse_toml(text: &str) -> Result<Agreement, ParseError> {
 /// Parses a JSON agreement (the API's body) and validates it as a whole.
 pub fn from_json(text: &str) -> Result<Agreement, ParseError> {
     let agreement: Agreement = serde_json::from_str(text).map_err(|e| {
-        let (line, column) = (e.line(), e.column());
-        let offset = locate::offset_of(text, line, column);
+        // serde_json counts columns in bytes and appends the position to its
+        // message; report characters, and the position once.
+        let offset = locate::offset_of_byte_column(text, e.line(), e.column());
+        let (line, column) = locate::line_column(text, offset);
+        let full = e.to_string();
+        let message = full
+            .rsplit_once(" at line ")
+            .map_or(full.as_str(), |(m, _)| m);
+        let message = if e.is_eof() {
+            "the JSON ends before the agreement is complete".to_owned()
+        } else {
+            locate::explain_message(message)
+        };
         ParseError::single(
-            locate::explain_message(&e.to_string()),
+            message,
             None,
             Some(Location {
                 line,
-                column: column.max(1),
+                column,
                 span: offset..offset,
             }),
         )
