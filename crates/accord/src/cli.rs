@@ -24,17 +24,17 @@ pub enum Command {
     ///
     /// Exit status: 0 when no finding is high, 1 when some are, 2 when the
     /// file is not a valid agreement.
-    Review(ReviewArgs),
+    Review(FileArgs),
     /// The coach's plan for the conversation: framing, what to watch, the
     /// debrief order and the red flags.
-    Guide(GuideArgs),
+    Guide(FileArgs),
     /// Write a commented agreement to start from.
     New(NewArgs),
 }
 
-/// Arguments of `accord review`.
+/// Arguments of `accord review` and `accord guide`: one agreement file.
 #[derive(Debug, Args)]
-pub struct ReviewArgs {
+pub struct FileArgs {
     /// The agreement file (TOML); `-` reads standard input.
     pub file: PathBuf,
     /// Output for people, or JSON for other tools.
@@ -42,19 +42,6 @@ pub struct ReviewArgs {
     pub format: Format,
     /// The date to review as of (YYYY-MM-DD); defaults to today. Used when the
     /// agreement has no `drafted` date.
-    #[arg(long, value_parser = parse_date)]
-    pub today: Option<Date>,
-}
-
-/// Arguments of `accord guide`.
-#[derive(Debug, Args)]
-pub struct GuideArgs {
-    /// The agreement file (TOML); `-` reads standard input.
-    pub file: PathBuf,
-    /// Output for people, or JSON for other tools.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// The date to review as of (YYYY-MM-DD); defaults to today.
     #[arg(long, value_parser = parse_date)]
     pub today: Option<Date>,
 }

@@ -5,11 +5,11 @@ use std::process::ExitCode;
 use accord_core::guide::Guide;
 use accord_core::{Review, guide, review};
 
-use crate::cli::{Format, GuideArgs, today_or};
+use crate::cli::{FileArgs, Format, today_or};
 use crate::input::read_agreement;
 use crate::output::{self, DIM, FLAG, HEADING, HIGH, paint, wrap};
 
-pub fn run(args: GuideArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: FileArgs) -> anyhow::Result<ExitCode> {
     let agreement = read_agreement(&args.file)?;
     let review = review(&agreement, today_or(args.today));
     let guide = guide(&agreement, &review.findings);

@@ -5,11 +5,11 @@ use std::process::ExitCode;
 use accord_core::review::{FindingKind, Section};
 use accord_core::{Agreement, Finding, Review, Severity, review};
 
-use crate::cli::{Format, ReviewArgs, today_or};
+use crate::cli::{FileArgs, Format, today_or};
 use crate::input::read_agreement;
 use crate::output::{self, DIM, FLAG, GOOD, HEADING, HIGH, LOW, MEDIUM, paint, wrap};
 
-pub fn run(args: ReviewArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: FileArgs) -> anyhow::Result<ExitCode> {
     let agreement = read_agreement(&args.file)?;
     let review = review(&agreement, today_or(args.today));
     let text = match args.format {
