@@ -299,7 +299,7 @@ pub(crate) const OBJECT_FILLERS: &[&str] = &[
 /// Words that open a situation clause.
 pub(crate) const SITUATION_WORDS: &[&str] = &[
     "if", "when", "whenever", "after", "before", "once", "each", "every", "on", "while", "during",
-    "until", "unless", "as", "the", "any", "anytime", "at", "by",
+    "until", "unless", "anytime", "at", "by",
 ];
 
 /// Verbs that ask for an attitude rather than an act; used to explain a vague

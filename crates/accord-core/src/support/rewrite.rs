@@ -29,7 +29,7 @@ const FAMILIES: &[Family] = &[
             "straight",
             "truth",
             "no-nonsense",
-            "real",
+            "keep it real",
             "sugarcoat",
             "firm",
             "strict",
@@ -110,9 +110,23 @@ const DEFAULT_FAMILY: Family = Family {
 /// serves it.
 pub fn rewrite(statement: &str, c: &Classification) -> String {
     let lower = statement.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // A stem matches the start of a word ("patien" in "patience"), or a
+    // phrase anywhere ("feel bad"); never the inside of a word ("back" is
+    // not in "feedback").
+    let matches = |stem: &str| {
+        if stem.contains(' ') {
+            lower.contains(stem)
+        } else {
+            words.iter().any(|w| w.starts_with(stem))
+        }
+    };
     let family = FAMILIES
         .iter()
-        .find(|f| f.stems.iter().any(|s| lower.contains(s)))
+        .find(|f| f.stems.iter().any(|s| matches(s)))
         .unwrap_or(&DEFAULT_FAMILY);
     let situation = c.situation.as_deref().unwrap_or(family.situation);
     format!("{situation}, {}.", family.behaviour)

@@ -144,6 +144,9 @@ fn rewrites_keep_the_situation_and_the_intent() {
     let s = "Be direct but kind.";
     let r = rewrite(s, &classify(s));
     assert!(classify(&r).actionable, "{r}");
+    // Stems match whole-word beginnings only: "really" is not "real".
+    let s = "I really need you to be patient.";
+    assert!(rewrite(s, &classify(s)).contains("ask me what got in the way"));
     let s = "Ask me for evidence, not feelings.";
     let tip = sharpen(s, &classify(s)).expect("no situation yet");
     assert!(
