@@ -49,7 +49,7 @@ fn party(id: &str, name: &str) -> String {
     format!(
         "[[party]]
 id = \"{id}\"                    # short, lower-case; used by goal.party and boundary.party
-name = \"{name}\"
+name = \"{name}\"              # replace with the real name
 # email = \"{id}@example.org\"
 # organization = \"Northwind Health\"
 # commitment_level = 8          # 1 to 10: how committed, honestly?
@@ -162,9 +162,9 @@ pub fn template(scenario: Scenario, today: Date, timezone: Option<&TimeZoneName>
         out.push_str(HISTORY);
         out.push('\n');
     }
-    out.push_str(&party("me", "Your name"));
+    out.push_str(&party("me", "Alex Example"));
     out.push('\n');
-    out.push_str(&party("partner", "Your partner's name"));
+    out.push_str(&party("partner", "Sam Example"));
     out.push('\n');
     if scenario != Scenario::TriedBefore {
         out.push_str(HISTORY);
@@ -190,6 +190,14 @@ mod tests {
                     .unwrap_or_else(|e| panic!("{scenario} template parses: {e}"));
                 assert_eq!(a.scenario(), scenario);
                 assert_eq!(a.drafted, Some(today));
+                // Placeholder names read naturally in the guide's sentences.
+                let g = crate::guide(&a, &crate::review(&a, today).findings);
+                assert!(
+                    g.framing
+                        .iter()
+                        .chain(g.debrief.iter().map(|d| &d.prompt))
+                        .all(|t| !t.contains("Your"))
+                );
                 let review = crate::review(&a, today);
                 let rules: Vec<Rule> = review.findings.iter().map(|f| f.rule).collect();
                 for missing in [
