@@ -12,11 +12,11 @@
 #![allow(clippy::unwrap_used)]
 
 #[macro_use]
-mod common;
+mod rules_common;
 
 use accord_core::Rule;
 use accord_core::model::*;
-use common::*;
+use rules_common::*;
 
 #[test]
 fn base_agreement_has_no_findings_and_the_table_matches_the_rules() {

@@ -9,11 +9,11 @@
 #![allow(clippy::unwrap_used)]
 
 #[macro_use]
-mod common;
+mod rules_common;
 
 use accord_core::model::*;
 
-use common::*;
+use rules_common::*;
 
 #[test]
 fn commitment_mismatch_levels_and_hours() {
