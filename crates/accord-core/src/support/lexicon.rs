@@ -307,27 +307,40 @@ pub(crate) const SITUATION_WORDS: &[&str] = &[
 pub(crate) const ATTITUDE_VERBS: &[&str] = &[
     "accept",
     "appreciate",
-    "be",
     "believe",
     "care",
     "challenge",
     "cheer",
     "encourage",
-    "feel",
-    "go",
-    "have",
-    "help",
-    "hold",
     "inspire",
-    "keep",
     "motivate",
     "push",
     "respect",
-    "stay",
     "support",
-    "take",
     "trust",
     "understand",
+];
+
+/// Attitudes said as idioms, quoted whole when explaining a vague statement
+/// ("go easy", not "go").
+pub(crate) const ATTITUDE_PHRASES: &[&str] = &[
+    "go easy",
+    "take it easy",
+    "have my back",
+    "hold me accountable",
+    "keep me accountable",
+    "keep me honest",
+    "keep me on track",
+    "keep me motivated",
+    "keep it real",
+    "tough love",
+    "take me seriously",
+    "be there",
+    "cut me some slack",
+    "let me off the hook",
+    "give me grace",
+    "stay positive",
+    "be yourself",
 ];
 
 /// Nouns that name a behaviour of the partner on their own ("weekly

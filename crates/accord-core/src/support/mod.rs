@@ -20,9 +20,9 @@ mod lexicon;
 mod rewrite;
 
 use lexicon::{
-    ARTICLES, ATTITUDE_IDIOMS, ATTITUDE_VERBS, ATTITUDE_WORDS, BEHAVIOUR_NOUNS, BEHAVIOUR_VERBS,
-    BETWEEN_SUBJECT_AND_VERB, IRREGULAR, NEEDS_PARTICLE, NOUN_MARKERS, OBJECT_FILLERS,
-    OTHER_SUBJECTS, SITUATION_WORDS,
+    ARTICLES, ATTITUDE_IDIOMS, ATTITUDE_PHRASES, ATTITUDE_VERBS, ATTITUDE_WORDS, BEHAVIOUR_NOUNS,
+    BEHAVIOUR_VERBS, BETWEEN_SUBJECT_AND_VERB, IRREGULAR, NEEDS_PARTICLE, NOUN_MARKERS,
+    OBJECT_FILLERS, OTHER_SUBJECTS, SITUATION_WORDS,
 };
 
 pub use rewrite::{rewrite, sharpen};
@@ -54,10 +54,18 @@ pub fn classify(statement: &str) -> Classification {
             behaviours.push(verb.to_owned());
         }
     }
-    let mut attitudes: Vec<String> = Vec::new();
+    // Idioms first and whole, then single attitude words outside them.
+    let joined = format!(" {} ", tokens.join(" "));
+    let mut attitudes: Vec<String> = ATTITUDE_PHRASES
+        .iter()
+        .filter(|p| joined.contains(&format!(" {p} ")))
+        .map(|p| (*p).to_owned())
+        .collect();
     for t in &tokens {
         let word = t.as_str();
-        if (ATTITUDE_WORDS.contains(&word) || (ATTITUDE_VERBS.contains(&word) && word != "be"))
+        let in_phrase = attitudes.iter().any(|a| a.split(' ').any(|w| w == word));
+        if (ATTITUDE_WORDS.contains(&word) || ATTITUDE_VERBS.contains(&word))
+            && !in_phrase
             && !attitudes.iter().any(|a| a == word)
         {
             attitudes.push(word.to_owned());

@@ -129,6 +129,17 @@ fn situations_are_found() {
     assert_eq!(c.situation.as_deref(), Some("When things get hard"));
     assert!(c.attitudes.contains(&"understanding".to_owned()));
     assert!(classify("Text me on Fridays if I go quiet.").has_situation);
+    // Idioms are quoted whole, never as their filler verbs.
+    assert_eq!(classify("Go easy on me.").attitudes, ["go easy"]);
+    assert_eq!(classify("Keep me honest.").attitudes, ["keep me honest"]);
+    assert_eq!(
+        classify("Have my back when it's hard").attitudes,
+        ["have my back"]
+    );
+    assert_eq!(
+        classify("Be direct but kind.").attitudes,
+        ["direct", "kind"]
+    );
     assert!(!classify("Ask me for evidence, not feelings.").has_situation);
 }
 
