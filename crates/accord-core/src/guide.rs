@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Agreement, Goal, Party, Scenario, filled};
+use crate::model::{Agreement, Party, Scenario, filled};
 use crate::review::{Finding, FindingKind, Rule, quote};
 
 /// A debrief topic.
@@ -261,11 +261,6 @@ fn quotes_of(party: &Party) -> String {
         .join(" ")
 }
 
-fn average(goals: Vec<&Goal>, rating: fn(&Goal) -> Option<u32>) -> Option<f64> {
-    let values: Vec<u32> = goals.into_iter().filter_map(rating).collect();
-    (!values.is_empty()).then(|| f64::from(values.iter().sum::<u32>()) / values.len() as f64)
-}
-
 fn prompt(a: &Agreement, scenario: Scenario, topic: Topic) -> String {
     let (x, y) = names(a);
     match topic {
@@ -315,10 +310,9 @@ fn prompt(a: &Agreement, scenario: Scenario, topic: Topic) -> String {
         },
         Topic::Stretch => {
             let describe = |p: &Party| {
-                let goals = || a.goals_of(&p.id).collect::<Vec<_>>();
                 match (
-                    average(goals(), |g| g.stretch.map(|r| r.get())),
-                    average(goals(), |g| g.exposure.map(|r| r.get())),
+                    a.average_rating(&p.id, |g| g.stretch),
+                    a.average_rating(&p.id, |g| g.exposure),
                 ) {
                     (Some(s), Some(e)) => format!("{} stretch {s:.1}, exposure {e:.1}", p.short_name()),
                     _ => format!("{} not rated", p.short_name()),

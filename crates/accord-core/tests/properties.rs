@@ -316,18 +316,6 @@ fn number() -> BoxedStrategy<Number> {
     .boxed()
 }
 
-/// Numbers that any JSON reader gets back exactly: whole numbers, quarters
-/// and short decimals.
-fn short_number() -> BoxedStrategy<Number> {
-    prop_oneof![
-        any::<i32>().prop_map(f64::from),
-        (-100_000..100_000i32, select(vec![0.25, 0.5, 0.75])).prop_map(|(n, q)| f64::from(n) + q),
-        select(vec![0.1, -2.5, 1.5, -0.0, 1e-3]),
-    ]
-    .prop_map(|f| Number::parse(f).unwrap())
-    .boxed()
-}
-
 fn date() -> BoxedStrategy<Date> {
     let year = prop_oneof![0..=9999u32, 1990..=2100u32];
     (year, 1..=12u32, 1..=31u32)
@@ -373,12 +361,8 @@ const ZONES: [&str; 6] = [
     "Australia/Lord_Howe",
 ];
 
-fn party(id: PartyId, exact: bool) -> BoxedStrategy<Party> {
-    let hours = if exact {
-        (0..=672u32).prop_map(|q| f64::from(q) / 4.0).boxed()
-    } else {
-        prop_oneof![0.0..=168.0f64, select(vec![0.0, 1.5, 168.0])].boxed()
-    };
+fn party(id: PartyId) -> BoxedStrategy<Party> {
+    let hours = prop_oneof![0.0..=168.0f64, select(vec![0.0, 1.5, 168.0])];
     build!(Party {
         id: Just(id),
         name: text(),
@@ -392,8 +376,8 @@ fn party(id: PartyId, exact: bool) -> BoxedStrategy<Party> {
     })
 }
 
-fn goal(ids: Vec<PartyId>, exact: bool) -> BoxedStrategy<Goal> {
-    let numbers = if exact { short_number } else { number };
+fn goal(ids: Vec<PartyId>) -> BoxedStrategy<Goal> {
+    let numbers = number;
     let milestone = build!(Milestone {
         date: date(),
         value: numbers()
@@ -460,12 +444,8 @@ fn ladder() -> BoxedStrategy<Vec<Consequence>> {
         .boxed()
 }
 
+/// Valid agreements: every field, every word, any finite number.
 fn agreement() -> BoxedStrategy<Agreement> {
-    agreement_with(false)
-}
-
-/// Valid agreements; with `exact`, only numbers with short decimal forms.
-fn agreement_with(exact: bool) -> BoxedStrategy<Agreement> {
     let attempt = build!(Attempt {
         description: opt(text()),
         lasted_weeks: opt(bounded!(WeekCount)),
@@ -492,7 +472,7 @@ fn agreement_with(exact: bool) -> BoxedStrategy<Agreement> {
         .prop_filter("distinct ids", |(a, b)| a != b)
         .prop_flat_map(move |(a, b)| {
             let ids = vec![a.clone(), b.clone()];
-            let parties = (party(a, exact), party(b, exact)).prop_map(|(a, b)| vec![a, b]);
+            let parties = (party(a), party(b)).prop_map(|(a, b)| vec![a, b]);
             build!(Agreement {
                 format: Just(1),
                 title: opt(text()),
@@ -503,7 +483,7 @@ fn agreement_with(exact: bool) -> BoxedStrategy<Agreement> {
                 coach: opt(text().prop_map(|name| Coach { name })),
                 relationship: opt(relationship.clone()),
                 history: proptest::collection::vec(attempt.clone(), 0..3),
-                goals: proptest::collection::vec(goal(ids.clone(), exact), 0..4),
+                goals: proptest::collection::vec(goal(ids.clone()), 0..4),
                 boundaries: proptest::collection::vec(boundary(ids.clone()), 0..3),
                 cadence: opt(cadence(ids)),
             } {
@@ -529,16 +509,10 @@ proptest! {
         prop_assert_eq!(again, text);
     }
 
+    /// Any finite number too: serde_json's default float parsing can be one
+    /// unit in the last place off, hence its `float_roundtrip` feature.
     #[test]
-    fn json_round_trip_is_lossless(a in agreement_with(true)) {
-        let text = to_json(&a).unwrap();
-        prop_assert_eq!(from_json(&text), Ok(a), "JSON was:\n{}", text);
-    }
-
-    /// The same with any finite number: serde_json's default float parsing
-    /// can be one unit in the last place off.
-    #[test]
-    fn json_round_trip_is_lossless_for_any_number(a in agreement()) {
+    fn json_round_trip_is_lossless(a in agreement()) {
         let text = to_json(&a).unwrap();
         prop_assert_eq!(from_json(&text), Ok(a), "JSON was:\n{}", text);
     }

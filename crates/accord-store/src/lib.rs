@@ -137,6 +137,11 @@ impl Db {
     /// and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         if let Some(path) = url.strip_prefix("sqlite://") {
+            // SQLite takes an empty name as a private temporary database,
+            // which would lose every write at exit: refuse it instead.
+            if path.trim().is_empty() {
+                return Err(StoreError::UnsupportedUrl(url.to_owned()));
+            }
             Ok(Self::Sqlite(
                 SqliteStore::open(std::path::Path::new(path)).await?,
             ))

@@ -90,8 +90,10 @@ async fn sqlite_keeps_acknowledged_writes_across_reopening() {
 
 #[tokio::test]
 async fn unsupported_urls_are_refused() {
-    let err = Db::connect("mysql://localhost/accord").await.unwrap_err();
-    assert!(matches!(err, StoreError::UnsupportedUrl(_)), "{err}");
+    for url in ["mysql://localhost/accord", "sqlite://", "accord.db"] {
+        let err = Db::connect(url).await.unwrap_err();
+        assert!(matches!(err, StoreError::UnsupportedUrl(_)), "{url}: {err}");
+    }
 }
 
 /// A database of its own on the test server, dropped when the test ends.

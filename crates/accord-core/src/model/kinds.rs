@@ -222,22 +222,6 @@ words!(Weekday {
     Sunday => "sunday",
 });
 
-impl Weekday {
-    /// The same day in jiff's terms, for schedule maths.
-    pub fn to_jiff(self) -> jiff::civil::Weekday {
-        use jiff::civil::Weekday as J;
-        match self {
-            Self::Monday => J::Monday,
-            Self::Tuesday => J::Tuesday,
-            Self::Wednesday => J::Wednesday,
-            Self::Thursday => J::Thursday,
-            Self::Friday => J::Friday,
-            Self::Saturday => J::Saturday,
-            Self::Sunday => J::Sunday,
-        }
-    }
-}
-
 /// The medium of a check-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -253,12 +253,16 @@ impl Cadence {
         *self == Self::default()
     }
 
-    /// Average days between check-ins (7 × interval ÷ days per active week),
-    /// when the interval is known. No weekdays counts as one check-in a week.
+    /// Check-ins in each active week. No weekdays yet counts as one.
+    pub fn checkins_per_active_week(&self) -> usize {
+        self.weekdays.len().max(1)
+    }
+
+    /// Average days between check-ins (7 × interval ÷ check-ins per active
+    /// week), when the interval is known.
     pub fn days_between_checkins(&self) -> Option<f64> {
         let interval = self.interval_weeks?.get();
-        let per_week = self.weekdays.len().max(1);
-        Some(7.0 * f64::from(interval) / per_week as f64)
+        Some(7.0 * f64::from(interval) / self.checkins_per_active_week() as f64)
     }
 }
 
@@ -349,6 +353,17 @@ impl Agreement {
     /// The goals of one party.
     pub fn goals_of<'a>(&'a self, id: &'a PartyId) -> impl Iterator<Item = &'a Goal> + 'a {
         self.goals.iter().filter(move |g| &g.party == id)
+    }
+
+    /// The average of one rating (stretch or exposure) over a party's goals
+    /// that have it, `None` when none do.
+    pub fn average_rating(&self, id: &PartyId, rating: fn(&Goal) -> Option<Rating>) -> Option<f64> {
+        let values: Vec<u32> = self
+            .goals_of(id)
+            .filter_map(rating)
+            .map(Rating::get)
+            .collect();
+        (!values.is_empty()).then(|| f64::from(values.iter().sum::<u32>()) / values.len() as f64)
     }
 
     /// The agenda items, empty when there is no agenda.

@@ -24,18 +24,6 @@ pub enum ReminderDays {
     Days(Vec<Weekday>),
 }
 
-impl ReminderDays {
-    /// The days of the week this covers, in week order.
-    pub fn days(&self) -> Vec<Weekday> {
-        match self {
-            Self::Daily => Weekday::ALL.to_vec(),
-            Self::Weekdays => Weekday::ALL[..5].to_vec(),
-            Self::Weekends => Weekday::ALL[5..].to_vec(),
-            Self::Days(days) => days.clone(),
-        }
-    }
-}
-
 /// A reminder time: which days, and at what local time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ReminderTime {

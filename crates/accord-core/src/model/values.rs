@@ -280,14 +280,6 @@ impl TimeZoneName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// The zone's rules, for schedule maths.
-    pub fn time_zone(&self) -> jiff::tz::TimeZone {
-        // The name was checked against this same database in `parse`.
-        jiff::tz::db()
-            .get(&self.0)
-            .unwrap_or(jiff::tz::TimeZone::UTC)
-    }
 }
 
 /// Implements `Deserialize` from a string through `FromStr`-like `parse`.

@@ -68,11 +68,6 @@ pub struct Finding {
     pub message: String,
     /// A concrete rewrite or next step.
     pub suggestion: String,
-    /// The field the finding is about (`goal[1]`, `party[0].support[0]`), for
-    /// editors that show findings beside the field. Not part of the JSON
-    /// contract.
-    #[serde(skip)]
-    pub field: Option<String>,
 }
 
 /// Counts of findings by severity.
@@ -190,7 +185,6 @@ impl Finding {
             party: None,
             message,
             suggestion,
-            field: None,
         }
     }
 
@@ -203,12 +197,6 @@ impl Finding {
     /// With a severity other than the rule's default (scenario-dependent).
     pub(crate) fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
-        self
-    }
-
-    /// About one field.
-    pub(crate) fn field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
         self
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Goal, Party, Scenario, filled};
+use crate::model::{Goal, Party, Rating, Scenario, filled};
 use crate::support::{classify, rewrite};
 
 use super::structure::both;
@@ -21,7 +21,7 @@ pub(crate) fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn goals(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let a = cx.a;
-    for (i, party) in a.parties.iter().enumerate() {
+    for party in a.parties.iter() {
         if a.goals_of(&party.id).next().is_none() {
             let other = a.parties.iter().find(|p| p.id != party.id);
             out.push(
@@ -40,18 +40,16 @@ fn goals(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         ))
                     ),
                 )
-                .party(&party.id)
-                .field(format!("party[{i}]")),
+                .party(&party.id),
             );
         }
     }
     let cadence_days = a.cadence().and_then(|c| c.days_between_checkins());
-    for (i, goal) in a.goals.iter().enumerate() {
+    for goal in a.goals.iter() {
         let who = a
             .party(&goal.party)
             .map_or(goal.party.as_str(), Party::short_name);
         let what = quote(&goal.outcome);
-        let at = format!("goal[{i}]");
         if filled(&goal.indicator).is_none() || goal.target.is_none() {
             let missing = match (filled(&goal.indicator).is_none(), goal.target.is_none()) {
                 (true, true) => "no indicator and no target",
@@ -75,8 +73,7 @@ fn goals(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         ),
                     },
                 )
-                .party(&goal.party)
-                .field(at.clone()),
+                .party(&goal.party),
             );
         }
         if goal.due.is_none() {
@@ -86,8 +83,7 @@ fn goals(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     format!("{what} has no due date, so there is no point at which it is clearly kept or missed."),
                     format!("Add due = YYYY-MM-DD to {what}; a date before the recalibration lets you judge it there."),
                 )
-                .party(&goal.party)
-                .field(at.clone()),
+                .party(&goal.party),
             );
         }
         if goal.actions.is_empty() {
@@ -101,8 +97,7 @@ fn goals(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         "List one to three observable actions for {what}, such as \u{201c}Block two mornings a week for it\u{201d}."
                     ),
                 )
-                .party(&goal.party)
-                .field(at.clone()),
+                .party(&goal.party),
             );
         }
         if let (Some(observable), Some(days)) = (goal.observable, cadence_days)
@@ -124,8 +119,7 @@ fn goals(cx: &Context<'_>, out: &mut Vec<Finding>) {
                             ))
                         ),
                     )
-                    .party(&goal.party)
-                    .field(format!("{at}.observable")),
+                    .party(&goal.party),
                 );
         }
     }
@@ -148,7 +142,7 @@ fn format_days(days: f64) -> String {
 
 fn support(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let a = cx.a;
-    for (i, party) in a.parties.iter().enumerate() {
+    for party in a.parties.iter() {
         let partner = other_name(cx, party);
         if party.support.is_empty() {
             out.push(
@@ -163,11 +157,10 @@ fn support(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         party.short_name()
                     ),
                 )
-                .party(&party.id)
-                .field(format!("party[{i}].support")),
+                .party(&party.id),
             );
         }
-        for (j, statement) in party.support.iter().enumerate() {
+        for statement in party.support.iter() {
             let c = classify(statement);
             if c.actionable {
                 continue;
@@ -197,8 +190,7 @@ fn support(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         rewrite(statement, &c)
                     ),
                 )
-                .party(&party.id)
-                .field(format!("party[{i}].support[{j}]")),
+                .party(&party.id),
             );
         }
     }
@@ -250,28 +242,25 @@ fn commitment(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 "Ask {} what would make each of them a 7 or more, and what the less committed one can realistically promise; agree on the smaller commitment rather than paper over the gap.",
                 both(a)
             ),
-        )
-        .field("party"),
+        ),
     );
 }
 
 fn stretch(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let a = cx.a;
     let [x, y] = a.parties.as_slice() else { return };
-    let average = |party: &Party, rating: fn(&Goal) -> Option<u32>| -> Option<f64> {
-        let values: Vec<u32> = a.goals_of(&party.id).filter_map(rating).collect();
-        (!values.is_empty()).then(|| f64::from(values.iter().sum::<u32>()) / values.len() as f64)
-    };
     let mut gaps = Vec::new();
     for (what, rating) in [
         (
             "stretch",
-            (|g: &Goal| g.stretch.map(|r| r.get())) as fn(&Goal) -> Option<u32>,
+            (|g: &Goal| g.stretch) as fn(&Goal) -> Option<Rating>,
         ),
-        ("exposure", |g: &Goal| g.exposure.map(|r| r.get())),
+        ("exposure", |g: &Goal| g.exposure),
     ] {
-        if let (Some(ax), Some(ay)) = (average(x, rating), average(y, rating))
-            && (ax - ay).abs() >= cx.t.rating_gap
+        if let (Some(ax), Some(ay)) = (
+            a.average_rating(&x.id, rating),
+            a.average_rating(&y.id, rating),
+        ) && (ax - ay).abs() >= cx.t.rating_gap
         {
             gaps.push(format!(
                 "{what} averages {} for {} and {} for {}",
@@ -293,8 +282,7 @@ fn stretch(cx: &Context<'_>, out: &mut Vec<Finding>) {
             gaps.join(", and ")
         ),
         "Compare the goals side by side and ask each: is this as ambitious, and as uncomfortable to be held to, as your partner's? Raise the lighter goal or split the heavier one.".into(),
-    )
-    .field("goal");
+    );
     if parallel {
         f = f.severity(Severity::High);
     }
@@ -303,9 +291,8 @@ fn stretch(cx: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn boundaries(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let a = cx.a;
-    for (i, b) in a.boundaries.iter().enumerate() {
+    for b in a.boundaries.iter() {
         let rule = quote(&b.rule);
-        let at = format!("boundary[{i}]");
         if filled(&b.phrase).is_none() {
             out.push(
                 Finding::new(
@@ -316,8 +303,7 @@ fn boundaries(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         a.name_of(&b.party)
                     ),
                 )
-                .party(&b.party)
-                .field(format!("{at}.phrase")),
+                .party(&b.party),
             );
         }
         if filled(&b.measure).is_none() {
@@ -327,15 +313,14 @@ fn boundaries(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     format!("{rule} has no measure, so a check-in cannot tell whether it held this week."),
                     format!("Say what is counted, such as \u{201c}evenings this week when {rule} held\u{201d}."),
                 )
-                .party(&b.party)
-                .field(format!("{at}.measure")),
+                .party(&b.party),
             );
         }
     }
 }
 
 fn reliance(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    for (i, party) in cx.a.parties.iter().enumerate() {
+    for party in cx.a.parties.iter() {
         let relies: HashSet<String> = party
             .relies_on_others_for
             .iter()
@@ -363,8 +348,7 @@ fn reliance(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         party.short_name()
                     ),
                 )
-                .party(&party.id)
-                .field(format!("party[{i}].relies_on_others_for")),
+                .party(&party.id),
             );
         }
     }

@@ -32,7 +32,7 @@ fn history(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 Rule::HistoryMissing,
                 "This client has tried accountability partnerships before, but the draft does not say how they went. Why the earlier ones faded is the most useful thing to design against.".into(),
                 "Before anything else, add a [[history]] entry for each earlier attempt: what it was, how many weeks it lasted, and the causes (unclear-agenda, no-consequences, commitment-mismatch, format-too-heavy, too-infrequent, drifted-to-support, no-recalibration, life-event, other).".into(),
-            ).field("history"));
+            ));
         }
         return;
     }
@@ -59,8 +59,7 @@ fn history(cx: &Context<'_>, out: &mut Vec<Finding>) {
                             cause.in_words()
                         ),
                         format!("Answer \u{201c}{cause}\u{201d} with {clause}"),
-                    )
-                    .field("history"),
+                    ),
                 );
             }
         }
@@ -185,7 +184,7 @@ fn agenda(cx: &Context<'_>, out: &mut Vec<Finding>) {
             Rule::AgendaMissing,
             "There is no check-in agenda. Without one, every check-in is improvised, and looking back at last week's commitments is the first thing to get skipped.".into(),
             "Add [agenda] items in the order you will cover them, for example: \u{201c}Commitments since last time: kept, partly kept, missed\u{201d}, \u{201c}What got in the way\u{201d}, \u{201c}Commitments for the coming week\u{201d}.".into(),
-        ).field("agenda"));
+        ));
     } else if !items.iter().any(|i| reviews_accountability(i)) {
         out.push(
             Finding::new(
@@ -198,8 +197,7 @@ fn agenda(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     "Start with an item such as \u{201c}Commitments since last time: kept, partly kept, missed\u{201d}, before {}.",
                     quote(&items[0])
                 ),
-            )
-            .field("agenda.items"),
+            ),
         );
     }
 }
@@ -217,7 +215,7 @@ fn consequences(cx: &Context<'_>, out: &mut Vec<Finding>) {
             format!(
                 "Add a [[consequence]] ladder, for example: after 1 miss, the partner asks what got in the way and the one who missed names one change; after 2, an extra ten-minute check-in that week; after 3, renegotiate {goal} at the next check-in."
             ),
-        ).field("consequence"));
+        ));
     }
     let missed = a.cadence.as_ref().and_then(|c| filled(&c.missed_checkin));
     if missed.is_none() {
@@ -225,7 +223,7 @@ fn consequences(cx: &Context<'_>, out: &mut Vec<Finding>) {
             Rule::MissedCheckinUndefined,
             "Nothing says what happens when a check-in itself is missed. A skipped check-in with no agreed next step is usually how the quiet stop begins.".into(),
             "Set cadence.missed_checkin, for example: \u{201c}The one who missed proposes a new slot within 48 hours.\u{201d}".into(),
-        ).field("cadence.missed_checkin"));
+        ));
     }
 }
 
@@ -236,7 +234,7 @@ fn cadence(cx: &Context<'_>, out: &mut Vec<Finding>) {
             Rule::CadenceMissing,
             "No check-in cadence is set: how often, on which day, for how long and by what medium. Partnerships without a fixed rhythm rarely survive the first busy week.".into(),
             "Add a [cadence]: interval_weeks = 1, the weekday and time, minutes = 15 to 30, and a format light enough for your busiest week (a text message or a short call).".into(),
-        ).field("cadence"));
+        ));
         return;
     };
     if let Some(interval) = c.interval_weeks.map(|i| i.get())
@@ -244,25 +242,29 @@ fn cadence(cx: &Context<'_>, out: &mut Vec<Finding>) {
     {
         let solo = a.scenario() == Scenario::SoloWorker;
         let mut f = Finding::new(
-                Rule::CadenceTooSparse,
-                format!(
-                    "Check-ins every {interval} weeks are too far apart to change weekly behaviour{}: by the time you meet, the week that went wrong is long gone.",
-                    if solo { ", and for someone working alone the check-in is the structure an office would otherwise give" } else { "" }
-                ),
-                format!(
-                    "Meet every week or every two weeks (interval_weeks = 1 or 2); if time is the problem, make each check-in shorter{} rather than rarer.",
-                    c.minutes.map_or(String::new(), |m| format!(" than {} minutes", m.get()))
-                ),
-            )
-            .field("cadence.interval_weeks");
+            Rule::CadenceTooSparse,
+            format!(
+                "Check-ins every {interval} weeks are too far apart to change weekly behaviour{}: by the time you meet, the week that went wrong is long gone.",
+                if solo {
+                    ", and for someone working alone the check-in is the structure an office would otherwise give"
+                } else {
+                    ""
+                }
+            ),
+            format!(
+                "Meet every week or every two weeks (interval_weeks = 1 or 2); if time is the problem, make each check-in shorter{} rather than rarer.",
+                c.minutes
+                    .map_or(String::new(), |m| format!(" than {} minutes", m.get()))
+            ),
+        );
         if solo {
             f = f.severity(Severity::High);
         }
         out.push(f);
     }
     if let (Some(format), Some(minutes), Some(interval)) = (c.format, c.minutes, c.interval_weeks) {
-        let per_week =
-            f64::from(minutes.get()) * c.weekdays.len().max(1) as f64 / f64::from(interval.get());
+        let per_week = f64::from(minutes.get()) * c.checkins_per_active_week() as f64
+            / f64::from(interval.get());
         if format.is_synchronous() && per_week >= cx.t.heavy_minutes_per_week {
             out.push(
                 Finding::new(
@@ -274,8 +276,7 @@ fn cadence(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         per_week.round()
                     ),
                     "Keep synchronous time under 45 minutes a week: shorten the call to 20 or 25 minutes, or move the routine part to a text message or shared document and keep the call for what needs talking through.".into(),
-                )
-                .field("cadence.minutes"),
+                ),
             );
         }
     }
@@ -292,14 +293,14 @@ fn recalibration(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 "Set [recalibration] date to a day within {} weeks and put it in both calendars before this session ends (calendared = true).",
                 cx.t.recalibration_max_weeks
             ),
-        ).field("recalibration.date")),
+        )),
         Some(date) => {
             if r.calendared != Some(true) {
                 out.push(Finding::new(
                     Rule::RecalibrationNotCalendared,
                     format!("The recalibration on {date} is not in your calendars yet. A date that lives only in this document is easy to let pass."),
                     format!("Before this session ends, both put {date} in your calendars, then set calendared = true."),
-                ).field("recalibration.calendared"));
+                ));
             }
             let (base, base_word) = match a.drafted {
                 Some(d) => (d, "the draft date"),
@@ -318,7 +319,7 @@ fn recalibration(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         "Move the first recalibration to {limit} or earlier ({} weeks after {base}); later ones can be further apart.",
                         cx.t.recalibration_max_weeks
                     ),
-                ).field("recalibration.date"));
+                ));
             }
         }
     }
@@ -330,7 +331,7 @@ fn recalibration(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 both(a)
             ),
             "Write recalibration.if_one_struggles, for example: \u{201c}The one who struggles keeps one goal for a month; the other keeps theirs, and we still meet weekly.\u{201d}".into(),
-        ).field("recalibration.if_one_struggles"));
+        ));
     }
 }
 
@@ -351,7 +352,7 @@ fn relationship(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 both(a)
             ),
             "Ask each of them how they would raise a missed commitment with the other, and whether a more neutral peer would make that easier.".into(),
-        ).field("relationship.kind"));
+        ));
     }
     if rel.organizations_compete == Some(true) {
         out.push(Finding::new(
@@ -361,13 +362,13 @@ fn relationship(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 both(a)
             ),
             "Name it early and agree together what stays out of check-ins (clients, pricing, plans, people by name).".into(),
-        ).field("relationship.organizations_compete"));
+        ));
         if filled(&rel.information_boundaries).is_none() {
             out.push(Finding::new(
                 Rule::InformationBoundariesMissing,
                 "The organisations compete, but nothing says what information stays out of check-ins. Unspoken limits make both partners guarded, or worse, careless.".into(),
                 "Write relationship.information_boundaries, for example: \u{201c}We talk about our own behaviour, never about clients, pricing or our employers' plans.\u{201d}".into(),
-            ).field("relationship.information_boundaries"));
+            ));
         }
     }
 }
@@ -390,7 +391,7 @@ fn ground_rules_and_wellbeing(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 missing.join(" and no ")
             ),
             "Add [ground_rules], for example confidentiality = \u{201c}Nothing said in a check-in is repeated to anyone else.\u{201d} and feedback_style = \u{201c}Name the pattern, then ask before advising.\u{201d}".into(),
-        ).field("ground_rules"));
+        ));
     }
     let tracked = a.wellbeing.as_ref().is_some_and(|w| !w.track.is_empty());
     if !tracked {
@@ -398,6 +399,6 @@ fn ground_rules_and_wellbeing(cx: &Context<'_>, out: &mut Vec<Finding>) {
             Rule::WellbeingUntracked,
             "No well-being indicators are tracked, so check-ins will notice burnout only once a goal has already slipped.".into(),
             "Track two or three at each check-in, scored 1 to 5: [wellbeing] track = [\"stress\", \"sleep\", \"energy\"].".into(),
-        ).field("wellbeing.track"));
+        ));
     }
 }
