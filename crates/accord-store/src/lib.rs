@@ -34,6 +34,7 @@
 mod postgres;
 mod shared;
 mod sqlite;
+mod types;
 
 use std::future::Future;
 
@@ -41,6 +42,7 @@ use jiff::Timestamp;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use types::*;
 
 /// What can go wrong in storage, in terms a handler can map to a response.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +50,21 @@ pub enum StoreError {
     /// A uniqueness rule was broken (an e-mail address already in use).
     #[error("{0} already exists")]
     Conflict(&'static str),
+    /// A save was based on an older revision than the stored one: someone
+    /// else saved in between. Nothing was written.
+    #[error("the draft has changed since revision {expected}: it is now at revision {current}")]
+    Stale {
+        /// The revision the caller based its change on.
+        expected: i64,
+        /// The revision now stored.
+        current: i64,
+    },
+    /// The thing to change does not exist.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// An invitation could not be accepted.
+    #[error(transparent)]
+    Invitation(#[from] InvitationProblem),
     /// The database failed; details are for the log, never for users.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -59,68 +76,200 @@ pub enum StoreError {
     UnsupportedUrl(String),
 }
 
-/// A user id: 128 random bits, written as a UUID.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct UserId(String);
-
-impl UserId {
-    /// A new random id.
-    pub fn random() -> Self {
-        Self(uuid::Uuid::new_v4().to_string())
-    }
-
-    /// The id as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// An account.
+/// A stored answer to a request made with an idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    /// Its id.
-    pub id: UserId,
-    /// The e-mail address, lower-cased.
-    pub email: String,
-    /// The name shown to partners.
-    pub name: String,
-    /// The argon2id hash (PHC string) of the password.
-    pub password_hash: String,
-    /// When the account was created.
-    pub created_at: Timestamp,
+pub struct StoredResponse {
+    /// The HTTP status sent.
+    pub status: u16,
+    /// The body sent.
+    pub body: String,
 }
 
-/// What is needed to create an account.
-#[derive(Debug, Clone)]
-pub struct NewUser<'a> {
-    /// The e-mail address; stored lower-cased, unique regardless of case.
-    pub email: &'a str,
-    /// The name shown to partners.
-    pub name: &'a str,
-    /// The argon2id hash of the password.
-    pub password_hash: &'a str,
-    /// Now.
-    pub now: Timestamp,
-}
+/// Shorthand for the futures the trait returns.
+type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
 /// Storage in the domain's terms. Implemented by [`SqliteStore`],
-/// [`PgStore`] and [`Db`] (either, chosen by URL).
+/// [`PgStore`] and [`Db`] (either, chosen by URL). Every method that
+/// changes several rows does so in one transaction: all or nothing.
 pub trait Store: Send + Sync {
+    // --- Accounts -------------------------------------------------------
+
     /// Creates an account; [`StoreError::Conflict`] when the e-mail is taken.
-    fn create_user(
-        &self,
-        new: &NewUser<'_>,
-    ) -> impl Future<Output = Result<User, StoreError>> + Send;
+    fn create_user<'a>(&'a self, new: &'a NewUser<'a>) -> Fut<'a, User>;
     /// The account with this e-mail address, in any case.
-    fn user_by_email(
-        &self,
-        email: &str,
-    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+    fn user_by_email<'a>(&'a self, email: &'a str) -> Fut<'a, Option<User>>;
     /// The account with this id.
-    fn user_by_id(
-        &self,
-        id: &UserId,
-    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+    fn user_by_id<'a>(&'a self, id: &'a UserId) -> Fut<'a, Option<User>>;
+    /// Sets a new password hash and ends every session of the account but
+    /// `keep` (the one that changed it, if any).
+    fn set_password<'a>(
+        &'a self,
+        user: &'a UserId,
+        password_hash: &'a str,
+        keep: Option<&'a TokenHash>,
+    ) -> Fut<'a, ()>;
+
+    // --- Sessions -------------------------------------------------------
+
+    /// Stores a new session.
+    fn create_session<'a>(&'a self, new: &'a NewSession<'a>) -> Fut<'a, ()>;
+    /// The session with this id digest, with its user; `None` when unknown
+    /// or expired at `now`.
+    fn session<'a>(&'a self, id: &'a TokenHash, now: Timestamp) -> Fut<'a, Option<Session>>;
+    /// Ends a session (logging out). Unknown ids are not an error.
+    fn delete_session<'a>(&'a self, id: &'a TokenHash) -> Fut<'a, ()>;
+
+    // --- Password reset -------------------------------------------------
+
+    /// Stores a reset token for the account, valid until `expires_at`.
+    fn create_reset_token<'a>(
+        &'a self,
+        token: &'a TokenHash,
+        user: &'a UserId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Fut<'a, ()>;
+    /// Uses a reset token: single use, so it is gone afterwards whatever
+    /// happens. When it was valid at `now`, sets the new password hash, ends
+    /// every session of the account, removes its other reset tokens, and
+    /// returns the account; otherwise returns `None` and changes nothing else.
+    fn reset_password<'a>(
+        &'a self,
+        token: &'a TokenHash,
+        password_hash: &'a str,
+        now: Timestamp,
+    ) -> Fut<'a, Option<UserId>>;
+
+    // --- API tokens -----------------------------------------------------
+
+    /// Stores a new API token for the account.
+    fn create_api_token<'a>(
+        &'a self,
+        token: &'a TokenHash,
+        user: &'a UserId,
+        label: &'a str,
+        now: Timestamp,
+    ) -> Fut<'a, ApiToken>;
+    /// The account's API tokens, oldest first.
+    fn api_tokens<'a>(&'a self, user: &'a UserId) -> Fut<'a, Vec<ApiToken>>;
+    /// The account an API token belongs to.
+    fn user_by_api_token<'a>(&'a self, token: &'a TokenHash) -> Fut<'a, Option<User>>;
+    /// Revokes one of the account's API tokens; `false` when it has none
+    /// with this id (including another account's token).
+    fn delete_api_token<'a>(&'a self, user: &'a UserId, id: &'a ApiTokenId) -> Fut<'a, bool>;
+
+    // --- Login throttling -----------------------------------------------
+
+    /// Records one failed login under each of `keys` (e.g. the account, the
+    /// address, the pair), shared by every app process.
+    fn record_login_failure<'a>(&'a self, keys: &'a [String], now: Timestamp) -> Fut<'a, ()>;
+    /// How many failures were recorded under `key` since `since`.
+    fn login_failures<'a>(&'a self, key: &'a str, since: Timestamp) -> Fut<'a, u64>;
+    /// Forgets the failures under `key` (after a successful login).
+    fn clear_login_failures<'a>(&'a self, key: &'a str) -> Fut<'a, ()>;
+    /// Remembers that this browser (by the digest of its device cookie) has
+    /// logged in to the account, so throttling aimed at the account does
+    /// not lock its owner out.
+    fn remember_device<'a>(
+        &'a self,
+        device: &'a TokenHash,
+        user: &'a UserId,
+        now: Timestamp,
+    ) -> Fut<'a, ()>;
+    /// Whether this browser has logged in to the account before.
+    fn device_known<'a>(&'a self, device: &'a TokenHash, user: &'a UserId) -> Fut<'a, bool>;
+    /// Deletes what has expired by `now`: sessions, reset tokens, and login
+    /// failures older than `failures_before`.
+    fn housekeeping<'a>(&'a self, now: Timestamp, failures_before: Timestamp) -> Fut<'a, ()>;
+
+    // --- Partnerships ---------------------------------------------------
+
+    /// Starts a partnership with its creator as first partner and the
+    /// given first draft at revision 1.
+    fn create_partnership<'a>(&'a self, new: &'a NewPartnership<'a>) -> Fut<'a, Partnership>;
+    /// The partnership with this id, whoever asks: callers check membership.
+    fn partnership<'a>(&'a self, id: &'a PartnershipId) -> Fut<'a, Option<Partnership>>;
+    /// The partnerships the user belongs to, oldest first, with their role.
+    fn memberships<'a>(&'a self, user: &'a UserId) -> Fut<'a, Vec<Membership>>;
+    /// The user's role in the partnership; `None` when not a member.
+    fn role_in<'a>(&'a self, partnership: &'a PartnershipId, user: &'a UserId)
+    -> Fut<'a, Option<Role>>;
+    /// The partnership's members, partners first, then by joining time.
+    fn members<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Vec<Member>>;
+
+    // --- Invitations ----------------------------------------------------
+
+    /// Stores an invitation.
+    fn create_invitation<'a>(&'a self, new: &'a NewInvitation<'a>) -> Fut<'a, Invitation>;
+    /// The invitation with this token digest (used or not).
+    fn invitation_by_token<'a>(&'a self, token: &'a TokenHash) -> Fut<'a, Option<Invitation>>;
+    /// The partnership's invitations, newest first.
+    fn invitations<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Vec<Invitation>>;
+    /// Accepts an invitation, atomically: it must be unused and unexpired at
+    /// `now`, the user not yet a member and the role not full. Adds the
+    /// membership and marks the invitation used; on any problem, changes
+    /// nothing and says which ([`StoreError::Invitation`]).
+    fn accept_invitation<'a>(
+        &'a self,
+        token: &'a TokenHash,
+        user: &'a UserId,
+        now: Timestamp,
+    ) -> Fut<'a, Membership>;
+    /// Withdraws an unused invitation of this partnership; `false` when it
+    /// has none with this id.
+    fn withdraw_invitation<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        id: &'a InvitationId,
+    ) -> Fut<'a, bool>;
+
+    // --- Draft and versions ---------------------------------------------
+
+    /// Saves the draft if it is still at `expected_revision`, returning the
+    /// new revision; [`StoreError::Stale`] (nothing written) when someone
+    /// saved in between, [`StoreError::NotFound`] for an unknown partnership.
+    fn save_draft<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        expected_revision: i64,
+        draft: &'a str,
+        now: Timestamp,
+    ) -> Fut<'a, i64>;
+    /// Signs the draft as it stands at `expected_revision`
+    /// ([`StoreError::Stale`] otherwise). The first signature on a revision
+    /// takes a new version (a snapshot of the draft); the other partner's
+    /// signature on the same revision completes it, and the completed
+    /// version becomes the active agreement. Signing twice changes nothing.
+    fn sign_draft<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        expected_revision: i64,
+        user: &'a UserId,
+        now: Timestamp,
+    ) -> Fut<'a, Signed>;
+    /// Every version of the partnership, oldest first.
+    fn versions<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Vec<Version>>;
+    /// One version.
+    fn version<'a>(&'a self, partnership: &'a PartnershipId, number: i64)
+    -> Fut<'a, Option<Version>>;
+
+    // --- Idempotency ----------------------------------------------------
+
+    /// The response stored for this user's idempotency key, if any.
+    fn idempotent_response<'a>(
+        &'a self,
+        user: &'a UserId,
+        key: &'a str,
+    ) -> Fut<'a, Option<StoredResponse>>;
+    /// Stores the response to a request made with an idempotency key; the
+    /// first one stored wins.
+    fn store_idempotent_response<'a>(
+        &'a self,
+        user: &'a UserId,
+        key: &'a str,
+        response: &'a StoredResponse,
+        now: Timestamp,
+    ) -> Fut<'a, ()>;
 }
 
 /// Either store, chosen at start from the database URL.
@@ -151,26 +300,12 @@ impl Db {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
         }
     }
-}
 
-/// Forwards each call to the store inside.
-macro_rules! either {
-    ($self:ident, $s:ident => $call:expr) => {
-        match $self {
-            Db::Sqlite($s) => $call.await,
-            Db::Postgres($s) => $call.await,
+    /// The store inside, as a trait object: every call forwards to it.
+    fn inner(&self) -> &dyn Store {
+        match self {
+            Self::Sqlite(s) => s,
+            Self::Postgres(s) => s,
         }
-    };
-}
-
-impl Store for Db {
-    async fn create_user(&self, new: &NewUser<'_>) -> Result<User, StoreError> {
-        either!(self, s => s.create_user(new))
-    }
-    async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        either!(self, s => s.user_by_email(email))
-    }
-    async fn user_by_id(&self, id: &UserId) -> Result<Option<User>, StoreError> {
-        either!(self, s => s.user_by_id(id))
     }
 }
