@@ -30,6 +30,60 @@ pub enum Command {
     Guide(FileArgs),
     /// Write a commented agreement to start from.
     New(NewArgs),
+    /// Run the web app: SQLite in the data directory with no setup, or a
+    /// PostgreSQL database shared by several app processes.
+    Serve(ServerArgs),
+    /// Write a consistent copy of the SQLite database, also while the app
+    /// runs.
+    Backup(BackupArgs),
+    /// Operator tasks on accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// Where the app's data and settings are; shared by `serve`, `backup` and
+/// `user`. Each flag can also come from its ACCORD_* variable or from the
+/// config file; a flag wins over the variable, which wins over the file.
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// The address and port to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "ACCORD_LISTEN")]
+    pub listen: Option<String>,
+    /// Where the SQLite database lives, created if missing [default: ./accord-data].
+    #[arg(long, env = "ACCORD_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// A database URL: postgres://user@host/db, or sqlite://PATH [default: SQLite in the data directory].
+    #[arg(long, env = "ACCORD_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// The address users reach the app at, for links in e-mails [default: http:// and the listen address].
+    #[arg(long, env = "ACCORD_BASE_URL")]
+    pub base_url: Option<String>,
+    /// A TOML config file with the same settings and an [smtp] table.
+    #[arg(long, env = "ACCORD_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// Arguments of `accord backup`.
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist yet.
+    #[arg(long, short)]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+/// `accord user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Print a one-time link with which the account's owner can choose a
+    /// new password (valid for one hour). For apps without e-mail.
+    ResetLink {
+        /// The account's e-mail address.
+        email: String,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
 }
 
 /// Arguments of `accord review` and `accord guide`: one agreement file.

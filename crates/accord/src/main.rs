@@ -1,4 +1,5 @@
-//! The `accord` command: review, guide and draft accountability agreements.
+//! The `accord` command: the web app (`serve`) and its operator tasks
+//! (`backup`, `user`), and reviewing, guiding and drafting agreement files.
 //!
 //! This file only wires things together: parse the command line, run the
 //! command, turn the outcome into an exit status. Exit statuses: 0 success
@@ -6,11 +7,14 @@
 //! the command line is invalid.
 
 mod cli;
+mod config;
 mod guide_cmd;
 mod input;
 mod new_cmd;
+mod ops_cmd;
 mod output;
 mod review_cmd;
+mod serve_cmd;
 
 use std::process::ExitCode;
 
@@ -25,6 +29,11 @@ fn main() -> ExitCode {
         Command::Review(args) => review_cmd::run(args),
         Command::Guide(args) => guide_cmd::run(args),
         Command::New(args) => new_cmd::run(args),
+        Command::Serve(args) => serve_cmd::run(args),
+        Command::Backup(args) => ops_cmd::backup(args),
+        Command::User(cli::UserCommand::ResetLink { email, server }) => {
+            ops_cmd::reset_link(&email, server)
+        }
     };
     match result {
         Ok(code) => code,

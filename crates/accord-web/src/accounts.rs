@@ -1,0 +1,496 @@
+//! Accounts: sign up, log in and out, change password, reset a forgotten
+//! one, and API tokens for scripts. Pages here; the JSON side of tokens is
+//! in `api::accounts`.
+
+use accord_store::{ApiTokenId, NewSession, NewUser, TokenHash, User};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderValue;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+
+use crate::auth::csrf::CsrfForm;
+use crate::auth::{ClientAddr, CurrentUser, Visitor, cookies, password, safe_next, throttle, tokens, urlencode};
+use crate::error::AppError;
+use crate::mail::Mail;
+use crate::state::AppState;
+use crate::views::{Chrome, when};
+
+/// The account pages.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signup", get(signup_page).post(signup))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/account", get(account_page))
+        .route("/account/password", post(change_password))
+        .route("/account/tokens", post(create_token))
+        .route("/account/tokens/{id}/revoke", post(revoke_token))
+        .route("/forgot", get(forgot_page).post(forgot))
+        .route("/reset/{token}", get(reset_page).post(reset))
+}
+
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "signup.html")]
+struct SignupPage {
+    chrome: Chrome,
+    error: Option<String>,
+    name: String,
+    email: String,
+    next: String,
+    next_encoded: String,
+}
+
+async fn signup_page(visitor: Visitor, Query(q): Query<Next>) -> SignupPage {
+    let next = safe_next(q.next.as_deref()).to_owned();
+    SignupPage {
+        chrome: Chrome::from(&visitor),
+        error: None,
+        name: String::new(),
+        email: String::new(),
+        next_encoded: urlencode(&next),
+        next,
+    }
+}
+
+#[derive(Deserialize)]
+struct SignupForm {
+    name: String,
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// Checks and normalises what a new account needs; shared with the API.
+pub fn check_signup(name: &str, email: &str, pw: &str) -> Result<(String, String), AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid("name", "Enter your name as your partner knows it."));
+    }
+    if name.chars().count() > 100 {
+        return Err(AppError::invalid("name", "A name can have at most 100 characters."));
+    }
+    let email = email.trim().to_lowercase();
+    let plausible = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+        && !email.chars().any(char::is_whitespace);
+    if !plausible {
+        return Err(AppError::invalid("email", "Enter an e-mail address such as maya@example.org."));
+    }
+    password::check_new(pw, "password")?;
+    Ok((name.to_owned(), email))
+}
+
+async fn signup(
+    State(state): State<AppState>,
+    CsrfForm { visitor, form }: CsrfForm<SignupForm>,
+) -> Result<Response, AppError> {
+    let next = safe_next(form.next.as_deref()).to_owned();
+    let again = |error: String| SignupPage {
+        chrome: Chrome::from(&visitor),
+        error: Some(error),
+        name: form.name.clone(),
+        email: form.email.clone(),
+        next_encoded: urlencode(&next),
+        next: next.clone(),
+    };
+    let (name, email) = match check_signup(&form.name, &form.email, &form.password) {
+        Ok(ok) => ok,
+        Err(e) => return Ok((e.status(), again(e.user_message())).into_response()),
+    };
+    let hash = password::hash(form.password.clone()).await?;
+    let user = match state
+        .store
+        .create_user(&NewUser { email: &email, name: &name, password_hash: &hash, now: state.clock.now() })
+        .await
+    {
+        Ok(u) => u,
+        Err(accord_store::StoreError::Conflict(_)) => {
+            let e = AppError::Conflict(
+                "An account already uses this e-mail address. Log in, or reset its password.".into(),
+            );
+            return Ok((e.status(), again(e.user_message())).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    start_session(&state, &user, visitor.session.as_ref(), None, &next).await
+}
+
+/// Logs `user` in with a brand-new session id (never reusing one the
+/// browser brought), ends the browser's previous session, marks the browser
+/// as known to the account, and redirects to `next`.
+async fn start_session(
+    state: &AppState,
+    user: &User,
+    previous: Option<&TokenHash>,
+    device: Option<&str>,
+    next: &str,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    if let Some(old) = previous {
+        state.store.delete_session(old).await?;
+    }
+    let id = tokens::new_token();
+    let csrf = tokens::new_token();
+    let expires_at = now
+        .checked_add(state.settings.session_ttl)
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    state
+        .store
+        .create_session(&NewSession { id: &tokens::digest(&id), user: &user.id, csrf_token: &csrf, now, expires_at })
+        .await?;
+    let device = device.map_or_else(tokens::new_token, str::to_owned);
+    state.store.remember_device(&tokens::digest(&device), &user.id, now).await?;
+    let secure = state.settings.secure_cookies();
+    let mut response = Redirect::to(next).into_response();
+    let ttl = state.settings.session_ttl.as_secs();
+    for cookie in [
+        cookies::set(cookies::SESSION, &id, ttl, secure),
+        cookies::set(cookies::DEVICE, &device, 60 * 60 * 24 * 365, secure),
+    ] {
+        let value = HeaderValue::from_str(&cookie).map_err(|e| AppError::internal(e.to_string()))?;
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    notice: Option<String>,
+    error: Option<String>,
+    email: String,
+    next: String,
+    next_encoded: String,
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+    reset: Option<String>,
+}
+
+async fn login_page(visitor: Visitor, Query(q): Query<LoginQuery>) -> LoginPage {
+    let next = safe_next(q.next.as_deref()).to_owned();
+    LoginPage {
+        chrome: Chrome::from(&visitor),
+        notice: q.reset.map(|_| "Your password has been changed. Log in with the new one.".to_owned()),
+        error: None,
+        email: String::new(),
+        next_encoded: urlencode(&next),
+        next,
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// Checks an e-mail and password under the throttling rules; shared with
+/// the API's token endpoint.
+pub async fn authenticate(
+    state: &AppState,
+    email: &str,
+    pw: &str,
+    addr: &str,
+    device: Option<&str>,
+) -> Result<User, AppError> {
+    let user = state.store.user_by_email(email).await?;
+    let device = device.map(tokens::digest);
+    let known = throttle::known_device(state, device.as_ref(), user.as_ref().map(|u| &u.id)).await?;
+    throttle::check(state, email, addr, known).await?;
+    let ok = password::verify(pw.to_owned(), user.as_ref().map(|u| u.password_hash.clone())).await?;
+    match user {
+        Some(user) if ok => {
+            throttle::succeeded(state, email, addr).await?;
+            Ok(user)
+        }
+        _ => {
+            throttle::failed(state, email, addr).await?;
+            Err(AppError::Invalid {
+                field: Some("password".into()),
+                message: "That e-mail address and password do not match an account.".into(),
+            })
+        }
+    }
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: axum::http::HeaderMap,
+    CsrfForm { visitor, form }: CsrfForm<LoginForm>,
+) -> Result<Response, AppError> {
+    let next = safe_next(form.next.as_deref()).to_owned();
+    let device = cookies::get(&headers, cookies::DEVICE);
+    match authenticate(&state, &form.email, &form.password, &addr, device).await {
+        Ok(user) => start_session(&state, &user, visitor.session.as_ref(), device, &next).await,
+        Err(e @ (AppError::Invalid { .. } | AppError::TooManyRequests(_))) => {
+            let page = LoginPage {
+                chrome: Chrome::from(&visitor),
+                notice: None,
+                error: Some(e.user_message()),
+                email: form.email.clone(),
+                next_encoded: urlencode(&next),
+                next,
+            };
+            let status = if matches!(e, AppError::Invalid { .. }) {
+                axum::http::StatusCode::UNAUTHORIZED
+            } else {
+                e.status()
+            };
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    CsrfForm { visitor, .. }: CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    if let Some(session) = &visitor.session {
+        state.store.delete_session(session).await?;
+    }
+    let mut response = Redirect::to("/login").into_response();
+    let cookie = cookies::clear(cookies::SESSION, state.settings.secure_cookies());
+    let value = HeaderValue::from_str(&cookie).map_err(|e| AppError::internal(e.to_string()))?;
+    response.headers_mut().append(SET_COOKIE, value);
+    Ok(response)
+}
+
+/// A form with nothing but its CSRF token.
+#[derive(Deserialize)]
+pub struct Empty {}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    name: String,
+    email: String,
+    notice: Option<String>,
+    error: Option<String>,
+    new_token: Option<String>,
+    tokens: Vec<TokenRow>,
+}
+
+struct TokenRow {
+    id: String,
+    label: String,
+    created: String,
+}
+
+async fn account_view(
+    state: &AppState,
+    me: &CurrentUser,
+    notice: Option<String>,
+    error: Option<String>,
+    new_token: Option<String>,
+) -> Result<AccountPage, AppError> {
+    let tokens = state
+        .store
+        .api_tokens(&me.user.id)
+        .await?
+        .into_iter()
+        .map(|t| TokenRow { id: t.id.to_string(), label: t.label, created: when(t.created_at) })
+        .collect();
+    Ok(AccountPage {
+        chrome: Chrome::from(me),
+        name: me.user.name.clone(),
+        email: me.user.email.clone(),
+        notice,
+        error,
+        new_token,
+        tokens,
+    })
+}
+
+async fn account_page(State(state): State<AppState>, me: CurrentUser) -> Result<AccountPage, AppError> {
+    account_view(&state, &me, None, None, None).await
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current: String,
+    new: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    ClientAddr(addr): ClientAddr,
+    CsrfForm { form, .. }: CsrfForm<PasswordForm>,
+) -> Result<Response, AppError> {
+    let problem = match password::check_new(&form.new, "new") {
+        Err(e) => Some(e),
+        Ok(()) => {
+            let ok = password::verify(form.current.clone(), Some(me.user.password_hash.clone())).await?;
+            if !ok {
+                // Counted like a failed login, so a stolen session cannot be
+                // used to guess the password at leisure.
+                throttle::failed(&state, &me.user.email, &addr).await?;
+            }
+            (!ok).then(|| AppError::invalid("current", "Your current password is not right."))
+        }
+    };
+    if let Some(e) = problem {
+        let page = account_view(&state, &me, None, Some(e.user_message()), None).await?;
+        return Ok((e.status(), page).into_response());
+    }
+    let hash = password::hash(form.new.clone()).await?;
+    state.store.set_password(&me.user.id, &hash, Some(&me.session)).await?;
+    let page = account_view(&state, &me, Some("Password changed. Every other session has been logged out.".into()), None, None).await?;
+    Ok(page.into_response())
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    label: String,
+}
+
+/// Checks an API token's label; shared with the API.
+pub fn check_label(label: &str) -> Result<String, AppError> {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 100 {
+        return Err(AppError::invalid("label", "Give the token a label of 1 to 100 characters, so you know what uses it."));
+    }
+    Ok(label.to_owned())
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    CsrfForm { form, .. }: CsrfForm<TokenForm>,
+) -> Result<Response, AppError> {
+    let label = match check_label(&form.label) {
+        Ok(l) => l,
+        Err(e) => {
+            let page = account_view(&state, &me, None, Some(e.user_message()), None).await?;
+            return Ok((e.status(), page).into_response());
+        }
+    };
+    let token = tokens::new_token();
+    state.store.create_api_token(&tokens::digest(&token), &me.user.id, &label, state.clock.now()).await?;
+    Ok(account_view(&state, &me, None, None, Some(token)).await?.into_response())
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<String>,
+    CsrfForm { .. }: CsrfForm<Empty>,
+) -> Result<Response, AppError> {
+    let id = ApiTokenId::parse(&id).ok_or(AppError::NotFound)?;
+    if !state.store.delete_api_token(&me.user.id, &id).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(Redirect::to("/account").into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "forgot.html")]
+struct ForgotPage {
+    chrome: Chrome,
+    sent: bool,
+    can_mail: bool,
+}
+
+async fn forgot_page(State(state): State<AppState>, visitor: Visitor) -> ForgotPage {
+    ForgotPage { chrome: Chrome::from(&visitor), sent: false, can_mail: state.mailer.is_some() }
+}
+
+#[derive(Deserialize)]
+struct ForgotForm {
+    email: String,
+}
+
+/// Makes a reset link for an account; shared with `accord user reset-link`.
+pub async fn reset_link(state: &AppState, user: &User) -> Result<String, AppError> {
+    let token = tokens::new_token();
+    let now = state.clock.now();
+    let expires = now.checked_add(state.settings.reset_ttl).map_err(|e| AppError::internal(e.to_string()))?;
+    state.store.create_reset_token(&tokens::digest(&token), &user.id, now, expires).await?;
+    Ok(format!("{}/reset/{token}", state.settings.base_url))
+}
+
+async fn forgot(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    CsrfForm { visitor, form }: CsrfForm<ForgotForm>,
+) -> Result<ForgotPage, AppError> {
+    // The answer is the same whether or not the account exists, so the form
+    // cannot be used to find out who has one; the per-address throttle keeps
+    // it from being used to flood someone's inbox.
+    if let Some(mailer) = &state.mailer {
+        throttle::check(&state, &format!("reset:{}", form.email), &addr, false).await?;
+        throttle::failed(&state, &format!("reset:{}", form.email), &addr).await?;
+        if let Some(user) = state.store.user_by_email(&form.email).await? {
+            let link = reset_link(&state, &user).await?;
+            let mail = Mail {
+                to: user.email.clone(),
+                subject: "Choose a new Accord password".into(),
+                body: format!(
+                    "Hello {},\n\nSomeone (we hope you) asked to reset the password of your Accord account.\n\
+                     Choose a new one here; the link works once, for one hour:\n\n{link}\n\n\
+                     If it was not you, ignore this message: your password stays as it is.\n",
+                    user.name
+                ),
+            };
+            if let Err(e) = mailer.send(mail).await {
+                tracing::error!(error = %e, "password reset e-mail failed");
+            }
+        }
+    }
+    Ok(ForgotPage { chrome: Chrome::from(&visitor), sent: state.mailer.is_some(), can_mail: state.mailer.is_some() })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "reset.html")]
+struct ResetPage {
+    chrome: Chrome,
+    token: String,
+    error: Option<String>,
+}
+
+async fn reset_page(visitor: Visitor, Path(token): Path<String>) -> ResetPage {
+    ResetPage { chrome: Chrome::from(&visitor), token, error: None }
+}
+
+#[derive(Deserialize)]
+struct ResetForm {
+    password: String,
+}
+
+async fn reset(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    CsrfForm { visitor, form }: CsrfForm<ResetForm>,
+) -> Result<Response, AppError> {
+    if let Err(e) = password::check_new(&form.password, "password") {
+        let page = ResetPage { chrome: Chrome::from(&visitor), token, error: Some(e.user_message()) };
+        return Ok((e.status(), page).into_response());
+    }
+    let hash = password::hash(form.password.clone()).await?;
+    match state.store.reset_password(&tokens::digest(&token), &hash, state.clock.now()).await? {
+        Some(_) => Ok(Redirect::to("/login?reset=1").into_response()),
+        None => Err(AppError::Conflict(
+            "This reset link has expired or was already used. Ask for a new one.".into(),
+        )),
+    }
+}

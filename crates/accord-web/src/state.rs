@@ -1,0 +1,87 @@
+//! What every handler shares: the store, the clock, the mailer and the
+//! operator's settings.
+
+use std::sync::Arc;
+
+use accord_store::Store;
+use jiff::SignedDuration;
+
+use crate::clock::Clock;
+use crate::mail::Mailer;
+
+/// Settings the operator chooses (from flags, `ACCORD_*` variables or the
+/// config file; see the `accord serve` command).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The address users reach the app at, for links in e-mails and on
+    /// pages, e.g. `https://accord.example.org`. No trailing slash.
+    pub base_url: String,
+    /// Whether to take the client address from `X-Forwarded-For` (only
+    /// behind a reverse proxy that sets it), for login throttling.
+    pub trust_forwarded_for: bool,
+    /// How long a login lasts.
+    pub session_ttl: SignedDuration,
+    /// How long an invitation link works.
+    pub invitation_ttl: SignedDuration,
+    /// How long a password-reset link works.
+    pub reset_ttl: SignedDuration,
+}
+
+impl Settings {
+    /// Defaults for an app reached at `base_url`.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            trust_forwarded_for: false,
+            session_ttl: SignedDuration::from_hours(24 * 30),
+            invitation_ttl: SignedDuration::from_hours(24 * 7),
+            reset_ttl: SignedDuration::from_hours(1),
+        }
+    }
+
+    /// Whether cookies get the `Secure` attribute: when users reach the
+    /// app over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// The shared state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// What [`AppState`] holds.
+pub struct Inner {
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// The mailer, when SMTP is configured.
+    pub mailer: Option<Arc<dyn Mailer>>,
+    /// The operator's settings.
+    pub settings: Settings,
+}
+
+impl AppState {
+    /// Bundles the parts.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        mailer: Option<Arc<dyn Mailer>>,
+        settings: Settings,
+    ) -> Self {
+        Self(Arc::new(Inner {
+            store,
+            clock,
+            mailer,
+            settings,
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
