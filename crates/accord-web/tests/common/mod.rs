@@ -1,0 +1,210 @@
+//! The test harness shared by the web crate's integration tests: a real
+//! server on port 0 over a real database (a temporary SQLite file, or
+//! PostgreSQL with `spawn_app_on(Backend::Postgres)` when
+//! `ACCORD_TEST_POSTGRES_URL` is set), a settable clock, an outbox instead
+//! of SMTP, and a cookie-keeping client that fills in CSRF tokens.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use accord_store::{Db, Store};
+use accord_web::{AppState, FixedClock, Mailer, Outbox, Settings};
+use jiff::Timestamp;
+
+/// A running app.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The app's clock.
+    pub clock: Arc<FixedClock>,
+    /// What the app "sent".
+    pub outbox: Arc<Outbox>,
+    /// The app's store, for arranging and checking state.
+    pub store: Arc<dyn Store>,
+    _dir: tempfile::TempDir,
+}
+
+/// Which database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A temporary SQLite file.
+    Sqlite,
+    /// A fresh schema-less database on the server in ACCORD_TEST_POSTGRES_URL.
+    Postgres,
+}
+
+/// The time every test starts at: 2026-03-02 09:00 UTC (a Monday).
+pub fn start_time() -> Timestamp {
+    "2026-03-02T09:00:00Z".parse().unwrap()
+}
+
+/// Starts the app on SQLite, with mail going to an outbox.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_on(Backend::Sqlite, true).await
+}
+
+/// Starts the app; `mail` false runs it as if SMTP were not configured.
+pub async fn spawn_app_on(backend: Backend, mail: bool) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("accord.db").display()),
+        Backend::Postgres => fresh_postgres().await,
+    };
+    let db = Db::connect(&url).await.unwrap();
+    let store: Arc<dyn Store> = Arc::new(db);
+    let clock = Arc::new(FixedClock::new(start_time()));
+    let outbox = Arc::new(Outbox::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let mailer: Option<Arc<dyn Mailer>> = mail.then(|| outbox.clone() as Arc<dyn Mailer>);
+    let state = AppState::new(store.clone(), clock.clone(), mailer, Settings::new(&base));
+    tokio::spawn(accord_web::serve(listener, state, std::future::pending()));
+    TestApp { base, clock, outbox, store, _dir: dir }
+}
+
+/// A new empty database on the test PostgreSQL server. It is left for the
+/// server's owner to drop (CI machines are thrown away); names say what
+/// made them.
+async fn fresh_postgres() -> String {
+    use sqlx::Connection;
+    let url = std::env::var("ACCORD_TEST_POSTGRES_URL").expect("ACCORD_TEST_POSTGRES_URL is not set");
+    let name = format!("accord_web_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+    let (base, _) = url.rsplit_once('/').unwrap();
+    format!("{base}/{name}")
+}
+
+/// The PostgreSQL URL for tests, if configured; under CI its absence is a
+/// failure, not a skip.
+pub fn postgres_configured() -> bool {
+    let set = std::env::var("ACCORD_TEST_POSTGRES_URL").is_ok_and(|v| !v.is_empty());
+    assert!(set || std::env::var("CI").is_err(), "CI must set ACCORD_TEST_POSTGRES_URL");
+    set
+}
+
+/// A browser-like client: keeps cookies, never follows redirects (tests
+/// look at them), and fills in the CSRF token of the last page it read.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub csrf: String,
+}
+
+/// A response, read.
+#[derive(Debug)]
+pub struct Page {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Client {
+    /// A fresh client with no cookies.
+    pub fn new(app: &TestApp) -> Self {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Self { http, base: app.base.clone(), csrf: String::new() }
+    }
+
+    async fn read(&mut self, r: reqwest::Response) -> Page {
+        let status = r.status().as_u16();
+        let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+        let body = r.text().await.unwrap();
+        if let Some(t) = csrf_in(&body) {
+            self.csrf = t;
+        }
+        Page { status, location, body }
+    }
+
+    /// GET a path.
+    pub async fn get(&mut self, path: &str) -> Page {
+        let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        self.read(r).await
+    }
+
+    /// POST a form with the current CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", self.csrf.as_str())];
+        form.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&form).unwrap();
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.read(r).await
+    }
+
+    /// POST a form exactly as given (no token added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        self.read(r).await
+    }
+}
+
+/// The first CSRF token in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    let end = html[at..].find('"')?;
+    Some(html[at..at + end].to_owned())
+}
+
+/// Signs up a new account and returns its logged-in client.
+pub async fn signup(app: &TestApp, name: &str, email: &str) -> Client {
+    let mut c = Client::new(app);
+    c.get("/signup").await;
+    let page = c
+        .post("/signup", &[("name", name), ("email", email), ("password", "correct horse battery"), ("next", "/")])
+        .await;
+    assert_eq!(page.status, 303, "signup failed: {}", page.body);
+    c.get("/").await;
+    c
+}
+
+/// Starts a partnership as `c` and returns its id.
+pub async fn start_partnership(c: &mut Client, title: &str) -> String {
+    let page = c.post("/partnerships", &[("title", title), ("scenario", "general"), ("timezone", "Europe/Berlin")]).await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    let id = page.location.unwrap().trim_start_matches("/p/").to_owned();
+    c.get(&format!("/p/{id}")).await;
+    id
+}
+
+/// Invites someone as `role` and returns the invitation path (`/invite/…`).
+pub async fn invite(c: &mut Client, id: &str, role: &str) -> String {
+    let page = c.post(&format!("/p/{id}/invitations"), &[("role", role), ("email", "")]).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let at = page.body.find("/invite/").expect("the page shows the invitation link");
+    let end = page.body[at..].find('"').unwrap();
+    page.body[at..at + end].to_owned()
+}
+
+/// A partnership with two partners and a coach: (maya, jonas, coach, id).
+pub async fn full_partnership(app: &TestApp) -> (Client, Client, Client, String) {
+    let mut maya = signup(app, "Maya Chen", "maya@example.org").await;
+    let id = start_partnership(&mut maya, "Maya and Jonas").await;
+    let link = invite(&mut maya, &id, "partner").await;
+    let mut jonas = signup(app, "Jonas Berg", "jonas@example.org").await;
+    jonas.get(&link).await;
+    assert_eq!(jonas.post(&link, &[]).await.status, 303);
+    let link = invite(&mut maya, &id, "coach").await;
+    let mut coach = signup(app, "Ruth Coach", "ruth@example.org").await;
+    coach.get(&link).await;
+    assert_eq!(coach.post(&link, &[]).await.status, 303);
+    (maya, jonas, coach, id)
+}
