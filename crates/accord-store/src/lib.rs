@@ -31,6 +31,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod forward;
 mod postgres;
 mod shared;
 mod sqlite;
@@ -74,6 +75,16 @@ pub enum StoreError {
     /// The database URL names no database this build supports.
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    /// A backup ([`SqliteStore::backup_to`]) could not be written where
+    /// asked: the file exists already (a backup never replaces one), or its
+    /// directory is missing or not writable. Nothing was written there.
+    #[error("cannot write the backup to {path}: {reason}")]
+    BackupTarget {
+        /// The destination asked for.
+        path: String,
+        /// Why it could not be written.
+        reason: String,
+    },
 }
 
 /// A stored answer to a request made with an idempotency key.
@@ -192,8 +203,11 @@ pub trait Store: Send + Sync {
     /// The partnerships the user belongs to, oldest first, with their role.
     fn memberships<'a>(&'a self, user: &'a UserId) -> Fut<'a, Vec<Membership>>;
     /// The user's role in the partnership; `None` when not a member.
-    fn role_in<'a>(&'a self, partnership: &'a PartnershipId, user: &'a UserId)
-    -> Fut<'a, Option<Role>>;
+    fn role_in<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        user: &'a UserId,
+    ) -> Fut<'a, Option<Role>>;
     /// The partnership's members, partners first, then by joining time.
     fn members<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Vec<Member>>;
 
@@ -250,8 +264,11 @@ pub trait Store: Send + Sync {
     /// Every version of the partnership, oldest first.
     fn versions<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Vec<Version>>;
     /// One version.
-    fn version<'a>(&'a self, partnership: &'a PartnershipId, number: i64)
-    -> Fut<'a, Option<Version>>;
+    fn version<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        number: i64,
+    ) -> Fut<'a, Option<Version>>;
 
     // --- Idempotency ----------------------------------------------------
 

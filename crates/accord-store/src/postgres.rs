@@ -1,5 +1,7 @@
 //! The PostgreSQL store: for a practice with many partnerships, with several
-//! `accord serve` processes sharing one database.
+//! `accord serve` processes sharing one database. Transactions run at READ
+//! COMMITTED; those whose checks must hold until they commit first lock the
+//! partnership's row (`SELECT … FOR UPDATE`).
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 
@@ -24,4 +26,36 @@ impl PgStore {
     }
 }
 
-crate::shared::store_impl!(PgStore);
+/// The queries over a PostgreSQL pool (see [`crate::shared`]).
+mod q {
+    pub(crate) type Pool = sqlx::PgPool;
+
+    /// An ordinary transaction: rows are locked as they are written, or
+    /// explicitly with [`LOCK_PARTNERSHIP`].
+    pub(crate) async fn begin_write(
+        pool: &Pool,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        pool.begin().await
+    }
+
+    /// A transaction for several reads that all see one snapshot (READ
+    /// COMMITTED would give each statement its own).
+    pub(crate) async fn begin_read(
+        pool: &Pool,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
+    }
+
+    /// Reads the partnership and locks its row: other transactions locking
+    /// or updating it wait until this one ends.
+    pub(crate) const LOCK_PARTNERSHIP: &str =
+        crate::shared::partnerships::PARTNERSHIP_BY_ID_FOR_UPDATE;
+
+    crate::shared::accounts::queries!();
+    crate::shared::access::queries!();
+    crate::shared::partnerships::queries!();
+    crate::shared::drafts::queries!();
+}
+
+crate::shared::store_impl!(PgStore, q);

@@ -1,63 +1,35 @@
 //! One conformance suite for every store: the same cases run against SQLite
 //! always, and against PostgreSQL when `ACCORD_TEST_POSTGRES_URL` is set (CI
 //! sets it). Each PostgreSQL run gets a database of its own, dropped after.
+//!
+//! The cases are in `conformance/`, one module per part of the [`Store`]
+//! trait, generic over the store; this file runs them on each database.
 #![allow(clippy::unwrap_used)]
 
-use accord_store::{Db, NewUser, PgStore, SqliteStore, Store, StoreError, UserId};
-use jiff::Timestamp;
+#[path = "conformance/access.rs"]
+mod access;
+#[path = "conformance/accounts.rs"]
+mod accounts;
+#[path = "conformance/common.rs"]
+mod common;
+#[path = "conformance/concurrency.rs"]
+mod concurrency;
+#[path = "conformance/drafts.rs"]
+mod drafts;
+#[path = "conformance/partnerships.rs"]
+mod partnerships;
+
+use accord_store::{Db, PgStore, SqliteStore, Store, StoreError};
 use sqlx::Connection;
 
-fn at(ms: i64) -> Timestamp {
-    Timestamp::from_millisecond(ms).unwrap()
-}
+use common::{at, new_user, pair, user};
 
-fn user<'a>(email: &'a str, now: Timestamp) -> NewUser<'a> {
-    NewUser {
-        email,
-        name: "Maya Chen",
-        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
-        now,
-    }
-}
-
-/// The cases every store must pass.
+/// The cases every store must pass, on one store.
 async fn conformance<S: Store>(store: &S) {
-    // Create, then find by id and by e-mail in any case.
-    let created = store
-        .create_user(&user("Maya@Example.org ", at(1_700_000_000_123)))
-        .await
-        .unwrap();
-    assert_eq!(created.email, "maya@example.org");
-    assert_eq!(created.created_at, at(1_700_000_000_123));
-    let by_id = store.user_by_id(&created.id).await.unwrap().unwrap();
-    assert_eq!(by_id, created);
-    let by_email = store
-        .user_by_email("MAYA@example.ORG")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(by_email, created);
-
-    // The same address in another case is taken.
-    let again = store.create_user(&user("maya@EXAMPLE.org", at(1))).await;
-    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
-
-    // Unknown accounts are absent, not errors.
-    assert!(
-        store
-            .user_by_email("nobody@example.org")
-            .await
-            .unwrap()
-            .is_none()
-    );
-    assert!(store.user_by_id(&UserId::random()).await.unwrap().is_none());
-
-    // Ids are distinct.
-    let other = store
-        .create_user(&user("jonas@example.org", at(2)))
-        .await
-        .unwrap();
-    assert_ne!(other.id, created.id);
+    accounts::run(store).await;
+    access::run(store).await;
+    partnerships::run(store).await;
+    drafts::run(store).await;
 }
 
 #[tokio::test]
@@ -70,13 +42,32 @@ async fn sqlite_passes_the_conformance_suite() {
 }
 
 #[tokio::test]
+async fn db_passes_the_conformance_suite_by_forwarding() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("accord.db").display());
+    let db = Db::connect(&url).await.unwrap();
+    assert!(matches!(db, Db::Sqlite(_)));
+    conformance(&db).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sqlite_serialises_concurrent_writers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("accord.db");
+    let store = SqliteStore::open(&path).await.unwrap();
+    // A second pool on the same file, as a second app process would have.
+    let second = SqliteStore::open(&path).await.unwrap();
+    concurrency::run(store, second).await;
+}
+
+#[tokio::test]
 async fn sqlite_keeps_acknowledged_writes_across_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("accord.db");
     let id = {
         let store = SqliteStore::open(&path).await.unwrap();
         store
-            .create_user(&user("maya@example.org", at(5)))
+            .create_user(&new_user("maya@example.org", "Maya Chen", at(5)))
             .await
             .unwrap()
             .id
@@ -86,6 +77,60 @@ async fn sqlite_keeps_acknowledged_writes_across_reopening() {
         .await
         .unwrap();
     assert!(store.user_by_id(&id).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn sqlite_backs_up_a_database_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("accord.db"))
+        .await
+        .unwrap();
+    let (p, maya, _) = pair(&store).await;
+    store
+        .save_draft(&p.id, 1, "format = 1\n# backed up\n", at(50))
+        .await
+        .unwrap();
+    store.sign_draft(&p.id, 2, &maya.id, at(60)).await.unwrap();
+
+    let copy = dir.path().join("backup.db");
+    store.backup_to(&copy).await.unwrap();
+    // The live database goes on being written.
+    store
+        .save_draft(&p.id, 2, "format = 1\n# later\n", at(70))
+        .await
+        .unwrap();
+
+    let restored = SqliteStore::open(&copy).await.unwrap();
+    assert_eq!(
+        restored.user_by_id(&maya.id).await.unwrap(),
+        Some(maya.clone())
+    );
+    let backed_up = restored.partnership(&p.id).await.unwrap().unwrap();
+    assert_eq!(backed_up.draft_revision, 2);
+    assert_eq!(backed_up.draft, "format = 1\n# backed up\n");
+    assert_eq!(
+        restored.versions(&p.id).await.unwrap(),
+        store.versions(&p.id).await.unwrap()
+    );
+    assert_eq!(restored.members(&p.id).await.unwrap().len(), 2);
+    // The copy is a working database of its own.
+    assert_eq!(
+        restored
+            .save_draft(&p.id, 2, "format = 1\n", at(80))
+            .await
+            .unwrap(),
+        3
+    );
+
+    // A backup never replaces a file, and says where it could not write.
+    let before = std::fs::read(&copy).unwrap();
+    let err = store.backup_to(&copy).await.unwrap_err();
+    assert!(matches!(err, StoreError::BackupTarget { .. }), "{err}");
+    assert!(err.to_string().contains("backup.db"), "{err}");
+    assert_eq!(std::fs::read(&copy).unwrap(), before);
+    let nowhere = dir.path().join("missing").join("backup.db");
+    let err = store.backup_to(&nowhere).await.unwrap_err();
+    assert!(matches!(err, StoreError::BackupTarget { .. }), "{err}");
 }
 
 #[tokio::test]
@@ -141,7 +186,7 @@ impl TempPgDatabase {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_passes_the_conformance_suite() {
     let Ok(admin_url) = std::env::var("ACCORD_TEST_POSTGRES_URL") else {
         // CI always sets it (.ci/run): there, a missing URL is a failure, not a skip.
@@ -153,11 +198,13 @@ async fn postgres_passes_the_conformance_suite() {
         return;
     };
     let db = TempPgDatabase::create(&admin_url).await;
-    {
-        let store = PgStore::connect(&db.url).await.unwrap();
+    let url = db.url.clone();
+    // Run in a task of its own so that a failure still drops the database.
+    let outcome = tokio::spawn(async move {
+        let store = PgStore::connect(&url).await.unwrap();
         conformance(&store).await;
         // A second process connecting to a migrated database is fine.
-        let second = Db::connect(&db.url).await.unwrap();
+        let second = Db::connect(&url).await.unwrap();
         assert!(
             second
                 .user_by_email("maya@example.org")
@@ -165,6 +212,13 @@ async fn postgres_passes_the_conformance_suite() {
                 .unwrap()
                 .is_some()
         );
-    }
+        let maya = user(&second, "Maya Chen").await;
+        assert_eq!(store.user_by_id(&maya.id).await.unwrap(), Some(maya));
+        concurrency::run(store, second).await;
+    })
+    .await;
     db.drop_now().await;
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
 }

@@ -1,0 +1,270 @@
+//! What the web layer keeps around requests: API tokens, login throttling,
+//! known devices, idempotency keys, and the housekeeping that deletes what
+//! has expired. Their SQL, row types, and the `queries!` macro writing their
+//! functions for one dialect (see [`super`]).
+
+use crate::{ApiToken, ApiTokenId};
+
+use super::from_millis;
+
+/// A row of `api_tokens` as listed to its owner.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ApiTokenRow {
+    id: String,
+    label: String,
+    created_at: i64,
+}
+
+impl From<ApiTokenRow> for ApiToken {
+    fn from(r: ApiTokenRow) -> Self {
+        Self {
+            id: ApiTokenId(r.id),
+            label: r.label,
+            created_at: from_millis(r.created_at),
+        }
+    }
+}
+
+pub(crate) const INSERT_API_TOKEN: &str =
+    "INSERT INTO api_tokens (id, token, user_id, label, created_at) VALUES ($1, $2, $3, $4, $5)";
+pub(crate) const API_TOKENS: &str = "SELECT id, label, created_at FROM api_tokens \
+     WHERE user_id = $1 ORDER BY created_at, id";
+pub(crate) const USER_BY_API_TOKEN: &str = "SELECT u.id, u.email, u.name, u.password_hash, \
+     u.created_at \
+     FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token = $1";
+pub(crate) const DELETE_API_TOKEN: &str = "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2";
+
+pub(crate) const INSERT_LOGIN_FAILURE: &str =
+    "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
+pub(crate) const COUNT_LOGIN_FAILURES: &str =
+    "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2";
+pub(crate) const CLEAR_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE key = $1";
+
+pub(crate) const REMEMBER_DEVICE: &str = "INSERT INTO devices (device, user_id, last_seen) \
+     VALUES ($1, $2, $3) \
+     ON CONFLICT (device, user_id) DO UPDATE SET last_seen = excluded.last_seen";
+pub(crate) const COUNT_DEVICE: &str =
+    "SELECT COUNT(*) FROM devices WHERE device = $1 AND user_id = $2";
+
+pub(crate) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
+pub(crate) const DELETE_EXPIRED_RESET_TOKENS: &str =
+    "DELETE FROM reset_tokens WHERE expires_at <= $1";
+pub(crate) const DELETE_OLD_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE at < $1";
+
+pub(crate) const IDEMPOTENT_RESPONSE: &str =
+    "SELECT status, body FROM idempotency WHERE user_id = $1 AND key = $2";
+/// The first response stored under a key wins; later ones are ignored.
+pub(crate) const STORE_IDEMPOTENT_RESPONSE: &str = "INSERT INTO idempotency \
+     (user_id, key, status, body, created_at) \
+     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+
+/// Writes module `access` with this part's query functions into the
+/// dialect module that expands it.
+macro_rules! queries {
+    () => {
+        /// API tokens, login throttling, devices, housekeeping, idempotency.
+        pub(crate) mod access {
+            use jiff::Timestamp;
+
+            use super::{Pool, begin_write};
+            use $crate::shared::access as sql;
+            use $crate::shared::accounts::UserRow;
+            use $crate::shared::{corrupt, from_millis, missing};
+            use $crate::{
+                ApiToken, ApiTokenId, StoreError, StoredResponse, TokenHash, User, UserId,
+            };
+
+            pub(crate) async fn create_api_token(
+                pool: &Pool,
+                token: &TokenHash,
+                user: &UserId,
+                label: &str,
+                now: Timestamp,
+            ) -> Result<ApiToken, StoreError> {
+                let id = ApiTokenId::random();
+                let created_at = now.as_millisecond();
+                sqlx::query(sql::INSERT_API_TOKEN)
+                    .bind(id.as_str())
+                    .bind(token.as_str())
+                    .bind(user.as_str())
+                    .bind(label)
+                    .bind(created_at)
+                    .execute(pool)
+                    .await
+                    .map_err(missing("user"))?;
+                Ok(ApiToken {
+                    id,
+                    label: label.to_owned(),
+                    created_at: from_millis(created_at),
+                })
+            }
+
+            pub(crate) async fn api_tokens(
+                pool: &Pool,
+                user: &UserId,
+            ) -> Result<Vec<ApiToken>, StoreError> {
+                let rows: Vec<sql::ApiTokenRow> = sqlx::query_as(sql::API_TOKENS)
+                    .bind(user.as_str())
+                    .fetch_all(pool)
+                    .await?;
+                Ok(rows.into_iter().map(ApiToken::from).collect())
+            }
+
+            pub(crate) async fn user_by_api_token(
+                pool: &Pool,
+                token: &TokenHash,
+            ) -> Result<Option<User>, StoreError> {
+                let row: Option<UserRow> = sqlx::query_as(sql::USER_BY_API_TOKEN)
+                    .bind(token.as_str())
+                    .fetch_optional(pool)
+                    .await?;
+                Ok(row.map(User::from))
+            }
+
+            pub(crate) async fn delete_api_token(
+                pool: &Pool,
+                user: &UserId,
+                id: &ApiTokenId,
+            ) -> Result<bool, StoreError> {
+                let deleted = sqlx::query(sql::DELETE_API_TOKEN)
+                    .bind(id.as_str())
+                    .bind(user.as_str())
+                    .execute(pool)
+                    .await?
+                    .rows_affected();
+                Ok(deleted > 0)
+            }
+
+            pub(crate) async fn record_login_failure(
+                pool: &Pool,
+                keys: &[String],
+                now: Timestamp,
+            ) -> Result<(), StoreError> {
+                if keys.is_empty() {
+                    return Ok(());
+                }
+                let mut tx = begin_write(pool).await?;
+                for key in keys {
+                    sqlx::query(sql::INSERT_LOGIN_FAILURE)
+                        .bind(key.as_str())
+                        .bind(now.as_millisecond())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn login_failures(
+                pool: &Pool,
+                key: &str,
+                since: Timestamp,
+            ) -> Result<u64, StoreError> {
+                let count: i64 = sqlx::query_scalar(sql::COUNT_LOGIN_FAILURES)
+                    .bind(key)
+                    .bind(since.as_millisecond())
+                    .fetch_one(pool)
+                    .await?;
+                u64::try_from(count).map_err(|_| corrupt(format!("negative count {count}")))
+            }
+
+            pub(crate) async fn clear_login_failures(
+                pool: &Pool,
+                key: &str,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::CLEAR_LOGIN_FAILURES)
+                    .bind(key)
+                    .execute(pool)
+                    .await?;
+                Ok(())
+            }
+
+            pub(crate) async fn remember_device(
+                pool: &Pool,
+                device: &TokenHash,
+                user: &UserId,
+                now: Timestamp,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::REMEMBER_DEVICE)
+                    .bind(device.as_str())
+                    .bind(user.as_str())
+                    .bind(now.as_millisecond())
+                    .execute(pool)
+                    .await
+                    .map_err(missing("user"))?;
+                Ok(())
+            }
+
+            pub(crate) async fn device_known(
+                pool: &Pool,
+                device: &TokenHash,
+                user: &UserId,
+            ) -> Result<bool, StoreError> {
+                let count: i64 = sqlx::query_scalar(sql::COUNT_DEVICE)
+                    .bind(device.as_str())
+                    .bind(user.as_str())
+                    .fetch_one(pool)
+                    .await?;
+                Ok(count > 0)
+            }
+
+            pub(crate) async fn housekeeping(
+                pool: &Pool,
+                now: Timestamp,
+                failures_before: Timestamp,
+            ) -> Result<(), StoreError> {
+                let mut tx = begin_write(pool).await?;
+                for (statement, time) in [
+                    (sql::DELETE_EXPIRED_SESSIONS, now),
+                    (sql::DELETE_EXPIRED_RESET_TOKENS, now),
+                    (sql::DELETE_OLD_LOGIN_FAILURES, failures_before),
+                ] {
+                    sqlx::query(statement)
+                        .bind(time.as_millisecond())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            pub(crate) async fn idempotent_response(
+                pool: &Pool,
+                user: &UserId,
+                key: &str,
+            ) -> Result<Option<StoredResponse>, StoreError> {
+                let row: Option<(i64, String)> = sqlx::query_as(sql::IDEMPOTENT_RESPONSE)
+                    .bind(user.as_str())
+                    .bind(key)
+                    .fetch_optional(pool)
+                    .await?;
+                row.map(|(status, body)| {
+                    let status = u16::try_from(status)
+                        .map_err(|_| corrupt(format!("HTTP status {status} out of range")))?;
+                    Ok(StoredResponse { status, body })
+                })
+                .transpose()
+            }
+
+            pub(crate) async fn store_idempotent_response(
+                pool: &Pool,
+                user: &UserId,
+                key: &str,
+                response: &StoredResponse,
+                now: Timestamp,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::STORE_IDEMPOTENT_RESPONSE)
+                    .bind(user.as_str())
+                    .bind(key)
+                    .bind(i64::from(response.status))
+                    .bind(&response.body)
+                    .bind(now.as_millisecond())
+                    .execute(pool)
+                    .await
+                    .map_err(missing("user"))?;
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use queries;

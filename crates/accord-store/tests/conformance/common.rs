@@ -1,0 +1,131 @@
+//! Helpers the conformance cases share: times, tokens, and accounts,
+//! partnerships and invitations made in one call. Every helper makes fresh
+//! ids and addresses, so cases sharing one store never collide.
+
+use accord_store::{
+    Invitation, InvitationProblem, Member, NewInvitation, NewPartnership, NewSession, NewUser,
+    Partnership, PartnershipId, Role, Store, StoreError, TokenHash, User, UserId,
+};
+use jiff::Timestamp;
+
+/// A password hash of the right shape; the store never checks it.
+pub const HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA";
+
+/// The time `ms` milliseconds after the epoch.
+pub fn at(ms: i64) -> Timestamp {
+    Timestamp::from_millisecond(ms).unwrap()
+}
+
+/// A new random token digest.
+pub fn token() -> TokenHash {
+    let hex = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    TokenHash::from_hex(&hex).unwrap()
+}
+
+/// What creating an account named `name` needs, at an address of its own.
+pub fn new_user<'a>(email: &'a str, name: &'a str, now: Timestamp) -> NewUser<'a> {
+    NewUser {
+        email,
+        name,
+        password_hash: HASH,
+        now,
+    }
+}
+
+/// An account named `name`, at a fresh address.
+pub async fn user<S: Store>(store: &S, name: &str) -> User {
+    let email = format!(
+        "{}-{}@example.org",
+        name.to_lowercase().replace(' ', "."),
+        uuid::Uuid::new_v4().simple()
+    );
+    store
+        .create_user(&new_user(&email, name, at(1)))
+        .await
+        .unwrap()
+}
+
+/// A session of `user` expiring at `expires_at`, returning its id digest.
+pub async fn session<S: Store>(store: &S, user: &UserId, expires_at: i64) -> TokenHash {
+    let id = token();
+    store
+        .create_session(&NewSession {
+            id: &id,
+            user,
+            csrf_token: "csrf",
+            now: at(0),
+            expires_at: at(expires_at),
+        })
+        .await
+        .unwrap();
+    id
+}
+
+/// A partnership started by `creator` at `now` (milliseconds).
+pub async fn partnership<S: Store>(store: &S, creator: &UserId, now: i64) -> Partnership {
+    store
+        .create_partnership(&NewPartnership {
+            title: "Maya and Jonas",
+            creator,
+            draft: "format = 1\n",
+            now: at(now),
+        })
+        .await
+        .unwrap()
+}
+
+/// An invitation to `partnership` in `role`, made at 0 and expiring at
+/// `expires_at`, with its token digest.
+pub async fn invite<S: Store>(
+    store: &S,
+    partnership: &PartnershipId,
+    role: Role,
+    by: &UserId,
+    expires_at: i64,
+) -> (TokenHash, Invitation) {
+    let token = token();
+    let invitation = store
+        .create_invitation(&NewInvitation {
+            token: &token,
+            partnership,
+            role,
+            email: None,
+            invited_by: by,
+            now: at(0),
+            expires_at: at(expires_at),
+        })
+        .await
+        .unwrap();
+    (token, invitation)
+}
+
+/// A partnership of two partners, started by the first, with the second
+/// joined by invitation at 20.
+pub async fn pair<S: Store>(store: &S) -> (Partnership, User, User) {
+    let maya = user(store, "Maya Chen").await;
+    let jonas = user(store, "Jonas Berg").await;
+    let p = partnership(store, &maya.id, 10).await;
+    let (t, _) = invite(store, &p.id, Role::Partner, &maya.id, 1_000_000).await;
+    store
+        .accept_invitation(&t, &jonas.id, at(20))
+        .await
+        .unwrap();
+    (p, maya, jonas)
+}
+
+/// The members' ids and roles, in the order the store lists them.
+pub fn roster(members: &[Member]) -> Vec<(UserId, Role)> {
+    members
+        .iter()
+        .map(|m| (m.user_id.clone(), m.role))
+        .collect()
+}
+
+/// Whether `result` is the invitation problem `problem`.
+pub fn is_problem<T>(result: &Result<T, StoreError>, problem: InvitationProblem) -> bool {
+    matches!(result, Err(StoreError::Invitation(p)) if *p == problem)
+}
