@@ -340,6 +340,7 @@ async fn change_password(
     let problem = match password::check_new(&form.new, "new") {
         Err(e) => Some(e),
         Ok(()) => {
+            throttle::check(&state, &me.user.email, &addr, true).await?;
             let ok = password::verify(form.current.clone(), Some(me.user.password_hash.clone())).await?;
             if !ok {
                 // Counted like a failed login, so a stolen session cannot be

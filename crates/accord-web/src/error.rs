@@ -127,6 +127,7 @@ impl AppError {
         match self {
             Self::Invalid { field, .. } => field.as_deref(),
             Self::InvalidAgreement(d) => d.first().and_then(|d| d.field.as_deref()),
+            Self::Stale { .. } => Some("revision"),
             _ => None,
         }
     }

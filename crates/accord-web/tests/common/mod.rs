@@ -50,7 +50,13 @@ pub async fn spawn_app_on(backend: Backend, mail: bool) -> TestApp {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("accord.db").display()),
         Backend::Postgres => fresh_postgres().await,
     };
-    let db = Db::connect(&url).await.unwrap();
+    spawn_app_at(&url, dir, mail).await
+}
+
+/// Starts an app process on an existing database: several of these on one
+/// PostgreSQL database behave like several `accord serve` processes.
+pub async fn spawn_app_at(url: &str, dir: tempfile::TempDir, mail: bool) -> TestApp {
+    let db = Db::connect(url).await.unwrap();
     let store: Arc<dyn Store> = Arc::new(db);
     let clock = Arc::new(FixedClock::new(start_time()));
     let outbox = Arc::new(Outbox::default());
@@ -65,7 +71,7 @@ pub async fn spawn_app_on(backend: Backend, mail: bool) -> TestApp {
 /// A new empty database on the test PostgreSQL server. It is left for the
 /// server's owner to drop (CI machines are thrown away); names say what
 /// made them.
-async fn fresh_postgres() -> String {
+pub async fn fresh_postgres() -> String {
     use sqlx::Connection;
     let url = std::env::var("ACCORD_TEST_POSTGRES_URL").expect("ACCORD_TEST_POSTGRES_URL is not set");
     let name = format!("accord_web_test_{}", uuid::Uuid::new_v4().simple());
