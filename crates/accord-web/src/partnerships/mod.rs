@@ -69,7 +69,7 @@ fn party_id(name: &str, fallback: &str) -> String {
 }
 
 /// The name the second party has until the partner joins.
-pub const PARTNER_PLACEHOLDER: &str = "Your partner";
+pub const PARTNER_PLACEHOLDER: &str = "Partner";
 
 /// What starting a partnership needs.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
