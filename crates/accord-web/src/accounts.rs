@@ -5,16 +5,18 @@
 use accord_store::{ApiTokenId, NewSession, NewUser, TokenHash, User};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderValue;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
 use crate::auth::csrf::CsrfForm;
-use crate::auth::{ClientAddr, CurrentUser, Visitor, cookies, password, safe_next, throttle, tokens, urlencode};
+use crate::auth::{
+    ClientAddr, CurrentUser, Visitor, cookies, password, safe_next, throttle, tokens, urlencode,
+};
 use crate::error::AppError;
 use crate::mail::Mail;
 use crate::state::AppState;
@@ -74,19 +76,28 @@ struct SignupForm {
 pub fn check_signup(name: &str, email: &str, pw: &str) -> Result<(String, String), AppError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(AppError::invalid("name", "Enter your name as your partner knows it."));
+        return Err(AppError::invalid(
+            "name",
+            "Enter your name as your partner knows it.",
+        ));
     }
     if name.chars().count() > 100 {
-        return Err(AppError::invalid("name", "A name can have at most 100 characters."));
+        return Err(AppError::invalid(
+            "name",
+            "A name can have at most 100 characters.",
+        ));
     }
     let email = email.trim().to_lowercase();
     let plausible = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.'))
+        && email.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+        })
         && !email.chars().any(char::is_whitespace);
     if !plausible {
-        return Err(AppError::invalid("email", "Enter an e-mail address such as maya@example.org."));
+        return Err(AppError::invalid(
+            "email",
+            "Enter an e-mail address such as maya@example.org.",
+        ));
     }
     password::check_new(pw, "password")?;
     Ok((name.to_owned(), email))
@@ -112,13 +123,19 @@ async fn signup(
     let hash = password::hash(form.password.clone()).await?;
     let user = match state
         .store
-        .create_user(&NewUser { email: &email, name: &name, password_hash: &hash, now: state.clock.now() })
+        .create_user(&NewUser {
+            email: &email,
+            name: &name,
+            password_hash: &hash,
+            now: state.clock.now(),
+        })
         .await
     {
         Ok(u) => u,
         Err(accord_store::StoreError::Conflict(_)) => {
             let e = AppError::Conflict(
-                "An account already uses this e-mail address. Log in, or reset its password.".into(),
+                "An account already uses this e-mail address. Log in, or reset its password."
+                    .into(),
             );
             return Ok((e.status(), again(e.user_message())).into_response());
         }
@@ -148,10 +165,19 @@ async fn start_session(
         .map_err(|e| AppError::internal(e.to_string()))?;
     state
         .store
-        .create_session(&NewSession { id: &tokens::digest(&id), user: &user.id, csrf_token: &csrf, now, expires_at })
+        .create_session(&NewSession {
+            id: &tokens::digest(&id),
+            user: &user.id,
+            csrf_token: &csrf,
+            now,
+            expires_at,
+        })
         .await?;
     let device = device.map_or_else(tokens::new_token, str::to_owned);
-    state.store.remember_device(&tokens::digest(&device), &user.id, now).await?;
+    state
+        .store
+        .remember_device(&tokens::digest(&device), &user.id, now)
+        .await?;
     let secure = state.settings.secure_cookies();
     let mut response = Redirect::to(next).into_response();
     let ttl = state.settings.session_ttl.as_secs();
@@ -159,7 +185,8 @@ async fn start_session(
         cookies::set(cookies::SESSION, &id, ttl, secure),
         cookies::set(cookies::DEVICE, &device, 60 * 60 * 24 * 365, secure),
     ] {
-        let value = HeaderValue::from_str(&cookie).map_err(|e| AppError::internal(e.to_string()))?;
+        let value =
+            HeaderValue::from_str(&cookie).map_err(|e| AppError::internal(e.to_string()))?;
         response.headers_mut().append(SET_COOKIE, value);
     }
     Ok(response)
@@ -186,7 +213,9 @@ async fn login_page(visitor: Visitor, Query(q): Query<LoginQuery>) -> LoginPage 
     let next = safe_next(q.next.as_deref()).to_owned();
     LoginPage {
         chrome: Chrome::from(&visitor),
-        notice: q.reset.map(|_| "Your password has been changed. Log in with the new one.".to_owned()),
+        notice: q
+            .reset
+            .map(|_| "Your password has been changed. Log in with the new one.".to_owned()),
         error: None,
         email: String::new(),
         next_encoded: urlencode(&next),
@@ -212,9 +241,14 @@ pub async fn authenticate(
 ) -> Result<User, AppError> {
     let user = state.store.user_by_email(email).await?;
     let device = device.map(tokens::digest);
-    let known = throttle::known_device(state, device.as_ref(), user.as_ref().map(|u| &u.id)).await?;
+    let known =
+        throttle::known_device(state, device.as_ref(), user.as_ref().map(|u| &u.id)).await?;
     throttle::check(state, email, addr, known).await?;
-    let ok = password::verify(pw.to_owned(), user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let ok = password::verify(
+        pw.to_owned(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
     match user {
         Some(user) if ok => {
             throttle::succeeded(state, email, addr).await?;
@@ -254,7 +288,14 @@ async fn login(
             } else {
                 e.status()
             };
-            Ok((status, page).into_response())
+            let mut response = (status, page).into_response();
+            // Like every other 429: say when to come back.
+            if let AppError::TooManyRequests(secs) = e {
+                response
+                    .headers_mut()
+                    .insert(axum::http::header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            Ok(response)
         }
         Err(e) => Err(e),
     }
@@ -308,7 +349,11 @@ async fn account_view(
         .api_tokens(&me.user.id)
         .await?
         .into_iter()
-        .map(|t| TokenRow { id: t.id.to_string(), label: t.label, created: when(t.created_at) })
+        .map(|t| TokenRow {
+            id: t.id.to_string(),
+            label: t.label,
+            created: when(t.created_at),
+        })
         .collect();
     Ok(AccountPage {
         chrome: Chrome::from(me),
@@ -321,7 +366,10 @@ async fn account_view(
     })
 }
 
-async fn account_page(State(state): State<AppState>, me: CurrentUser) -> Result<AccountPage, AppError> {
+async fn account_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+) -> Result<AccountPage, AppError> {
     account_view(&state, &me, None, None, None).await
 }
 
@@ -341,7 +389,8 @@ async fn change_password(
         Err(e) => Some(e),
         Ok(()) => {
             throttle::check(&state, &me.user.email, &addr, true).await?;
-            let ok = password::verify(form.current.clone(), Some(me.user.password_hash.clone())).await?;
+            let ok =
+                password::verify(form.current.clone(), Some(me.user.password_hash.clone())).await?;
             if !ok {
                 // Counted like a failed login, so a stolen session cannot be
                 // used to guess the password at leisure.
@@ -355,8 +404,18 @@ async fn change_password(
         return Ok((e.status(), page).into_response());
     }
     let hash = password::hash(form.new.clone()).await?;
-    state.store.set_password(&me.user.id, &hash, Some(&me.session)).await?;
-    let page = account_view(&state, &me, Some("Password changed. Every other session has been logged out.".into()), None, None).await?;
+    state
+        .store
+        .set_password(&me.user.id, &hash, Some(&me.session))
+        .await?;
+    let page = account_view(
+        &state,
+        &me,
+        Some("Password changed. Every other session has been logged out.".into()),
+        None,
+        None,
+    )
+    .await?;
     Ok(page.into_response())
 }
 
@@ -369,7 +428,10 @@ struct TokenForm {
 pub fn check_label(label: &str) -> Result<String, AppError> {
     let label = label.trim();
     if label.is_empty() || label.chars().count() > 100 {
-        return Err(AppError::invalid("label", "Give the token a label of 1 to 100 characters, so you know what uses it."));
+        return Err(AppError::invalid(
+            "label",
+            "Give the token a label of 1 to 100 characters, so you know what uses it.",
+        ));
     }
     Ok(label.to_owned())
 }
@@ -387,8 +449,18 @@ async fn create_token(
         }
     };
     let token = tokens::new_token();
-    state.store.create_api_token(&tokens::digest(&token), &me.user.id, &label, state.clock.now()).await?;
-    Ok(account_view(&state, &me, None, None, Some(token)).await?.into_response())
+    state
+        .store
+        .create_api_token(
+            &tokens::digest(&token),
+            &me.user.id,
+            &label,
+            state.clock.now(),
+        )
+        .await?;
+    Ok(account_view(&state, &me, None, None, Some(token))
+        .await?
+        .into_response())
 }
 
 async fn revoke_token(
@@ -413,7 +485,11 @@ struct ForgotPage {
 }
 
 async fn forgot_page(State(state): State<AppState>, visitor: Visitor) -> ForgotPage {
-    ForgotPage { chrome: Chrome::from(&visitor), sent: false, can_mail: state.mailer.is_some() }
+    ForgotPage {
+        chrome: Chrome::from(&visitor),
+        sent: false,
+        can_mail: state.mailer.is_some(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -425,8 +501,13 @@ struct ForgotForm {
 pub async fn reset_link(state: &AppState, user: &User) -> Result<String, AppError> {
     let token = tokens::new_token();
     let now = state.clock.now();
-    let expires = now.checked_add(state.settings.reset_ttl).map_err(|e| AppError::internal(e.to_string()))?;
-    state.store.create_reset_token(&tokens::digest(&token), &user.id, now, expires).await?;
+    let expires = now
+        .checked_add(state.settings.reset_ttl)
+        .map_err(|e| AppError::internal(e.to_string()))?;
+    state
+        .store
+        .create_reset_token(&tokens::digest(&token), &user.id, now, expires)
+        .await?;
     Ok(format!("{}/reset/{token}", state.settings.base_url))
 }
 
@@ -458,7 +539,11 @@ async fn forgot(
             }
         }
     }
-    Ok(ForgotPage { chrome: Chrome::from(&visitor), sent: state.mailer.is_some(), can_mail: state.mailer.is_some() })
+    Ok(ForgotPage {
+        chrome: Chrome::from(&visitor),
+        sent: state.mailer.is_some(),
+        can_mail: state.mailer.is_some(),
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -470,7 +555,11 @@ struct ResetPage {
 }
 
 async fn reset_page(visitor: Visitor, Path(token): Path<String>) -> ResetPage {
-    ResetPage { chrome: Chrome::from(&visitor), token, error: None }
+    ResetPage {
+        chrome: Chrome::from(&visitor),
+        token,
+        error: None,
+    }
 }
 
 #[derive(Deserialize)]
@@ -484,11 +573,19 @@ async fn reset(
     CsrfForm { visitor, form }: CsrfForm<ResetForm>,
 ) -> Result<Response, AppError> {
     if let Err(e) = password::check_new(&form.password, "password") {
-        let page = ResetPage { chrome: Chrome::from(&visitor), token, error: Some(e.user_message()) };
+        let page = ResetPage {
+            chrome: Chrome::from(&visitor),
+            token,
+            error: Some(e.user_message()),
+        };
         return Ok((e.status(), page).into_response());
     }
     let hash = password::hash(form.password.clone()).await?;
-    match state.store.reset_password(&tokens::digest(&token), &hash, state.clock.now()).await? {
+    match state
+        .store
+        .reset_password(&tokens::digest(&token), &hash, state.clock.now())
+        .await?
+    {
         Some(_) => Ok(Redirect::to("/login?reset=1").into_response()),
         None => Err(AppError::Conflict(
             "This reset link has expired or was already used. Ask for a new one.".into(),

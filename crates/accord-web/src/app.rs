@@ -3,7 +3,10 @@
 //! headers). One place assembles them so the order of layers is visible.
 
 use axum::Router;
-use axum::http::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS, CACHE_CONTROL};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
+};
 use axum::http::{HeaderName, HeaderValue, Request};
 use axum::middleware;
 use axum::response::IntoResponse;
@@ -19,7 +22,7 @@ use crate::state::AppState;
 use crate::{accounts, api, editor, guide, health, partnerships, versions};
 
 /// The largest request body accepted: an agreement file is a few kilobytes.
-const BODY_LIMIT: usize = 1024 * 1024;
+pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
@@ -30,9 +33,18 @@ pub fn router(state: AppState) -> Router {
         .merge(editor::router())
         .merge(versions::router())
         .merge(guide::router())
-        .layer(middleware::from_fn_with_state(state.clone(), csrf::ensure_cookie))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            csrf::ensure_cookie,
+        ))
         .layer(middleware::from_fn(csrf::reject_cross_site))
-        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT));
+    // The API applies the same limit inside its own layers, so that a body
+    // that is too large is refused in its JSON error shape.
     Router::new()
         .merge(pages)
         .merge(api::router())
@@ -41,7 +53,6 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.js", get(js))
         .fallback(|| async { AppError::NotFound })
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
@@ -67,9 +78,15 @@ pub fn router(state: AppState) -> Router {
 }
 
 async fn css() -> impl IntoResponse {
-    ([(CONTENT_TYPE, "text/css; charset=utf-8")], include_str!("../static/app.css"))
+    (
+        [(CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../static/app.css"),
+    )
 }
 
 async fn js() -> impl IntoResponse {
-    ([(CONTENT_TYPE, "text/javascript; charset=utf-8")], include_str!("../static/app.js"))
+    (
+        [(CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../static/app.js"),
+    )
 }

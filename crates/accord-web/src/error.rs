@@ -102,7 +102,10 @@ impl AppError {
             Self::Invalid { message, .. } => message.clone(),
             Self::InvalidAgreement(d) => match d.len() {
                 1 => format!("The agreement is not valid: {}", d[0]),
-                n => format!("The agreement is not valid ({n} problems); the first: {}", d[0]),
+                n => format!(
+                    "The agreement is not valid ({n} problems); the first: {}",
+                    d[0]
+                ),
             },
             Self::Unauthenticated => "Log in to continue.".into(),
             Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
@@ -154,7 +157,10 @@ impl From<StoreError> for AppError {
 /// The sentence with its first letter in upper case and a full stop.
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
-    let first = c.next().map(|f| f.to_uppercase().to_string()).unwrap_or_default();
+    let first = c
+        .next()
+        .map(|f| f.to_uppercase().to_string())
+        .unwrap_or_default();
     format!("{first}{}.", c.as_str())
 }
 
@@ -206,8 +212,8 @@ fn retry_after(response: &mut Response, secs: u64) {
 #[derive(Debug, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// A stable code: `invalid`, `invalid_agreement`, `unauthenticated`,
-    /// `forbidden`, `not_found`, `conflict`, `stale_revision`,
-    /// `rate_limited` or `internal`.
+    /// `forbidden`, `not_found`, `method_not_allowed` (API only),
+    /// `conflict`, `stale_revision`, `rate_limited` or `internal`.
     pub error: String,
     /// A sentence for people.
     pub message: String,

@@ -5,9 +5,9 @@
 use accord_core::review::Section;
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::routing::get;
-use axum::Router;
 
 use crate::auth::CurrentUser;
 use crate::editor::FindingView;
@@ -55,7 +55,11 @@ struct GuidePage {
     low: usize,
 }
 
-async fn guide_page(State(state): State<AppState>, me: CurrentUser, Path(id): Path<String>) -> Result<GuidePage, AppError> {
+async fn guide_page(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<GuidePage, AppError> {
     let access = access::member(&state, &me.user, &id).await?;
     let agreement = access.draft()?;
     let review = review_now(&agreement, state.clock.now());
@@ -69,7 +73,10 @@ async fn guide_page(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
         watch: g
             .watch
             .iter()
-            .map(|r| Watch { rule: r.id(), found: review.findings.iter().filter(|f| f.rule == *r).count() })
+            .map(|r| Watch {
+                rule: r.id(),
+                found: review.findings.iter().filter(|f| f.rule == *r).count(),
+            })
             .collect(),
         steps: g
             .debrief
@@ -77,16 +84,30 @@ async fn guide_page(State(state): State<AppState>, me: CurrentUser, Path(id): Pa
             .map(|s| Step {
                 topic: s.topic.as_str(),
                 prompt: s.prompt.clone(),
-                rules: s.findings.iter().map(|r| r.id()).collect::<Vec<_>>().join(", "),
+                rules: s
+                    .findings
+                    .iter()
+                    .map(|r| r.id())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
             .collect(),
-        red_flags: g.red_flags.iter().map(|f| (f.rule.id(), f.prompt.clone())).collect(),
+        red_flags: g
+            .red_flags
+            .iter()
+            .map(|f| (f.rule.id(), f.prompt.clone()))
+            .collect(),
         sections: Section::ALL
             .iter()
             .map(|s| SectionFindings {
                 slug: s.as_str(),
                 title: s.title(),
-                findings: review.findings.iter().filter(|f| f.section == *s).map(FindingView::from).collect(),
+                findings: review
+                    .findings
+                    .iter()
+                    .filter(|f| f.section == *s)
+                    .map(FindingView::from)
+                    .collect(),
             })
             .filter(|s| !s.findings.is_empty())
             .collect(),

@@ -23,7 +23,9 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
             tracing::error!(error = %e, "health check: database unreachable");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "message": "The database cannot be reached." })),
+                Json(
+                    json!({ "status": "unavailable", "message": "The database cannot be reached." }),
+                ),
             )
         }
     }

@@ -24,18 +24,35 @@ async fn two_app_processes_share_sessions_drafts_and_throttling() {
     // per host, not per port, like one site behind a load balancer).
     let mut maya = signup(&a, "Maya Chen", "maya@example.org").await;
     let id = start_partnership(&mut maya, "Maya and Jonas").await;
-    let mut via_b = Client { http: maya.http.clone(), base: b.base.clone(), csrf: String::new() };
+    let mut via_b = Client {
+        http: maya.http.clone(),
+        base: b.base.clone(),
+        csrf: String::new(),
+    };
     let page = via_b.get(&format!("/p/{id}")).await;
     assert_eq!(page.status, 200, "B honours A's session");
     assert!(page.body.contains("Maya and Jonas"));
 
     // A save through B, then a save through A based on the same revision.
     via_b.get(&format!("/p/{id}/edit/agenda")).await;
-    let saved = via_b.post(&format!("/p/{id}/edit/agenda"), &[("revision", "1"), ("agenda.items", "Numbers first")]).await;
+    let saved = via_b
+        .post(
+            &format!("/p/{id}/edit/agenda"),
+            &[("revision", "1"), ("agenda.items", "Numbers first")],
+        )
+        .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
     maya.get(&format!("/p/{id}/edit/agenda")).await;
-    let stale = maya.post(&format!("/p/{id}/edit/agenda"), &[("revision", "1"), ("agenda.items", "Feelings first")]).await;
-    assert_eq!(stale.status, 409, "a stale save through the other process conflicts");
+    let stale = maya
+        .post(
+            &format!("/p/{id}/edit/agenda"),
+            &[("revision", "1"), ("agenda.items", "Feelings first")],
+        )
+        .await;
+    assert_eq!(
+        stale.status, 409,
+        "a stale save through the other process conflicts"
+    );
     let draft = via_b.get(&format!("/p/{id}/draft.toml")).await;
     assert!(draft.body.contains("Numbers first") && !draft.body.contains("Feelings first"));
 
@@ -44,10 +61,26 @@ async fn two_app_processes_share_sessions_drafts_and_throttling() {
     let mut attacker_b = Client::new(&b);
     let mut statuses = Vec::new();
     for i in 0..6 {
-        let c = if i % 2 == 0 { &mut attacker_a } else { &mut attacker_b };
+        let c = if i % 2 == 0 {
+            &mut attacker_a
+        } else {
+            &mut attacker_b
+        };
         c.get("/login").await;
-        let p = c.post("/login", &[("email", "maya@example.org"), ("password", "wrong password!")]).await;
+        let p = c
+            .post(
+                "/login",
+                &[
+                    ("email", "maya@example.org"),
+                    ("password", "wrong password!"),
+                ],
+            )
+            .await;
         statuses.push(p.status);
     }
-    assert_eq!(statuses, [401, 401, 401, 401, 401, 429], "five failures in all, then refused on either");
+    assert_eq!(
+        statuses,
+        [401, 401, 401, 401, 401, 429],
+        "five failures in all, then refused on either"
+    );
 }

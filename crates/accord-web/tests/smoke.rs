@@ -12,11 +12,20 @@ async fn two_partners_sign_a_first_version() {
     let (mut maya, mut jonas, _coach, id) = full_partnership(&app).await;
     let page = maya.get(&format!("/p/{id}")).await;
     assert!(page.body.contains("Jonas Berg"), "{}", page.body);
-    let p = maya.post(&format!("/p/{id}/sign"), &[("revision", "2")]).await;
+    let p = maya
+        .post(&format!("/p/{id}/sign"), &[("revision", "2")])
+        .await;
     assert_eq!(p.status, 303, "{}", p.body);
     jonas.get(&format!("/p/{id}")).await;
-    let p = jonas.post(&format!("/p/{id}/sign"), &[("revision", "2")]).await;
+    let p = jonas
+        .post(&format!("/p/{id}/sign"), &[("revision", "2")])
+        .await;
     assert_eq!(p.status, 303, "{}", p.body);
     let page = jonas.get(&format!("/p/{id}")).await;
-    assert!(page.body.contains("it is version 1, the agreement in force"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("it is version 1, the agreement in force"),
+        "{}",
+        page.body
+    );
 }

@@ -62,18 +62,29 @@ pub fn load(args: ServerArgs) -> anyhow::Result<Config> {
         Some(path) => read_file(path)?,
         None => File::default(),
     };
-    let listen_text = args.listen.or(file.listen).unwrap_or_else(|| "127.0.0.1:8080".into());
+    let listen_text = args
+        .listen
+        .or(file.listen)
+        .unwrap_or_else(|| "127.0.0.1:8080".into());
     let listen: SocketAddr = listen_text.parse().map_err(|_| {
         anyhow!("--listen {listen_text:?} is not an address and port such as 127.0.0.1:8080 or 0.0.0.0:80")
     })?;
-    let data_dir = args.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("accord-data"));
+    let data_dir = args
+        .data_dir
+        .or(file.data_dir)
+        .unwrap_or_else(|| PathBuf::from("accord-data"));
     let database_url = match args.database_url.or(file.database_url) {
         Some(url) => url,
         None => format!("sqlite://{}", data_dir.join("accord.db").display()),
     };
-    let base_url = args.base_url.or(file.base_url).unwrap_or_else(|| format!("http://{listen}"));
+    let base_url = args
+        .base_url
+        .or(file.base_url)
+        .unwrap_or_else(|| format!("http://{listen}"));
     if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-        return Err(anyhow!("--base-url {base_url:?} must start with http:// or https://"));
+        return Err(anyhow!(
+            "--base-url {base_url:?} must start with http:// or https://"
+        ));
     }
     Ok(Config {
         listen,
@@ -92,8 +103,9 @@ impl Config {
             && let Some(parent) = Path::new(path).parent()
             && !parent.as_os_str().is_empty()
         {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("could not create the data directory {}", parent.display()))?;
+            std::fs::create_dir_all(parent).with_context(|| {
+                format!("could not create the data directory {}", parent.display())
+            })?;
         }
         accord_store::Db::connect(&self.database_url)
             .await

@@ -18,7 +18,10 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 pub fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let config = config::load(args.server)?;
     if args.output.exists() {
-        return Err(anyhow!("{} already exists; choose a new file name", args.output.display()));
+        return Err(anyhow!(
+            "{} already exists; choose a new file name",
+            args.output.display()
+        ));
     }
     runtime()?.block_on(async {
         match config.connect().await? {

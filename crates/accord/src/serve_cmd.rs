@@ -36,12 +36,22 @@ async fn serve(config: config::Config) -> anyhow::Result<()> {
         None => None,
     };
     let store: Arc<dyn Store> = Arc::new(db);
-    let state = AppState::new(store.clone(), Arc::new(SystemClock), mailer, config.settings());
+    let state = AppState::new(
+        store.clone(),
+        Arc::new(SystemClock),
+        mailer,
+        config.settings(),
+    );
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("could not listen on {}", config.listen))?;
-    let address = listener.local_addr().context("could not read the listening address")?;
-    println!("Accord is running at http://{address} (database: {})", redact(&config.database_url));
+    let address = listener
+        .local_addr()
+        .context("could not read the listening address")?;
+    println!(
+        "Accord is running at http://{address} (database: {})",
+        redact(&config.database_url)
+    );
     tracing::info!(%address, "listening");
     tokio::spawn(housekeeping(store));
     accord_web::serve(listener, state, shutdown())
@@ -101,7 +111,13 @@ fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn passwords_in_database_urls_are_not_printed() {
-        assert_eq!(super::redact("postgres://app:secret@db/accord"), "postgres://app:…@db/accord");
-        assert_eq!(super::redact("sqlite://accord-data/accord.db"), "sqlite://accord-data/accord.db");
+        assert_eq!(
+            super::redact("postgres://app:secret@db/accord"),
+            "postgres://app:…@db/accord"
+        );
+        assert_eq!(
+            super::redact("sqlite://accord-data/accord.db"),
+            "sqlite://accord-data/accord.db"
+        );
     }
 }

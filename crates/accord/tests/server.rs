@@ -23,7 +23,13 @@ impl Drop for Server {
 }
 
 fn clean(cmd: &mut Command) -> &mut Command {
-    for var in ["ACCORD_LISTEN", "ACCORD_DATA_DIR", "ACCORD_DATABASE_URL", "ACCORD_BASE_URL", "ACCORD_CONFIG"] {
+    for var in [
+        "ACCORD_LISTEN",
+        "ACCORD_DATA_DIR",
+        "ACCORD_DATABASE_URL",
+        "ACCORD_BASE_URL",
+        "ACCORD_CONFIG",
+    ] {
         cmd.env_remove(var);
     }
     cmd
@@ -31,10 +37,19 @@ fn clean(cmd: &mut Command) -> &mut Command {
 
 fn serve(args: &[&str], env: &[(&str, &str)]) -> Server {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_accord"));
-    clean(&mut cmd).arg("serve").args(args).envs(env.iter().copied());
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    clean(&mut cmd)
+        .arg("serve")
+        .args(args)
+        .envs(env.iter().copied());
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
     let addr = first
         .split("http://")
         .nth(1)
@@ -62,7 +77,10 @@ fn http(addr: &str, request: &str) -> (u16, String, String) {
 }
 
 fn get(addr: &str, path: &str) -> (u16, String, String) {
-    http(addr, &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"))
+    http(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    )
 }
 
 /// Signs up through the real form: CSRF cookie and token first.
@@ -77,7 +95,9 @@ fn sign_up(addr: &str, email: &str) {
     let at = body.find("name=\"csrf\" value=\"").unwrap() + 19;
     let token = &body[at..at + body[at..].find('"').unwrap()];
     assert_eq!(token, cookie);
-    let form = format!("csrf={token}&name=Maya+Chen&email={email}&password=correct+horse+battery&next=%2F");
+    let form = format!(
+        "csrf={token}&name=Maya+Chen&email={email}&password=correct+horse+battery&next=%2F"
+    );
     let (status, _, _) = http(
         addr,
         &format!(
@@ -94,7 +114,10 @@ fn serve_starts_with_no_setup_and_backup_copies_the_live_database() {
     let data = dir.path().join("data");
     let data_arg = data.to_str().unwrap();
     let server = serve(&["--listen", "127.0.0.1:0", "--data-dir", data_arg], &[]);
-    assert!(data.join("accord.db").exists(), "the data directory and database are created");
+    assert!(
+        data.join("accord.db").exists(),
+        "the data directory and database are created"
+    );
 
     let (status, head, body) = get(&server.addr, "/healthz");
     assert_eq!(status, 200);
@@ -104,18 +127,52 @@ fn serve_starts_with_no_setup_and_backup_copies_the_live_database() {
 
     // The backup is taken while the server is running, and holds the account.
     let copy = dir.path().join("copy.db");
-    let out = accord(&["backup", "--output", copy.to_str().unwrap(), "--data-dir", data_arg]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = accord(&[
+        "backup",
+        "--output",
+        copy.to_str().unwrap(),
+        "--data-dir",
+        data_arg,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let url = format!("sqlite://{}", copy.display());
-    let out = accord(&["user", "reset-link", "maya@example.org", "--database-url", &url, "--base-url", "https://accord.example.org"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = accord(&[
+        "user",
+        "reset-link",
+        "maya@example.org",
+        "--database-url",
+        &url,
+        "--base-url",
+        "https://accord.example.org",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let link = String::from_utf8(out.stdout).unwrap();
-    assert!(link.starts_with("https://accord.example.org/reset/"), "{link}");
-    assert!(link.trim().len() > "https://accord.example.org/reset/".len() + 40, "a 256-bit token: {link}");
+    assert!(
+        link.starts_with("https://accord.example.org/reset/"),
+        "{link}"
+    );
+    assert!(
+        link.trim().len() > "https://accord.example.org/reset/".len() + 40,
+        "a 256-bit token: {link}"
+    );
 
     // A second backup to the same file is refused and the file is kept.
     let before = std::fs::read(&copy).unwrap();
-    let out = accord(&["backup", "--output", copy.to_str().unwrap(), "--data-dir", data_arg]);
+    let out = accord(&[
+        "backup",
+        "--output",
+        copy.to_str().unwrap(),
+        "--data-dir",
+        data_arg,
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
     assert_eq!(std::fs::read(&copy).unwrap(), before);
@@ -125,7 +182,15 @@ fn serve_starts_with_no_setup_and_backup_copies_the_live_database() {
 #[test]
 fn requests_are_logged_as_json_lines_with_their_request_id() {
     let dir = tempfile::tempdir().unwrap();
-    let mut server = serve(&["--listen", "127.0.0.1:0", "--data-dir", dir.path().to_str().unwrap()], &[]);
+    let mut server = serve(
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+        ],
+        &[],
+    );
     let (_, head, _) = get(&server.addr, "/healthz");
     let id = head
         .lines()
@@ -135,8 +200,17 @@ fn requests_are_logged_as_json_lines_with_their_request_id() {
         .to_owned();
     let _ = server.child.kill();
     let mut logs = String::new();
-    server.child.stderr.take().unwrap().read_to_string(&mut logs).unwrap();
-    let line = logs.lines().find(|l| l.contains(&id)).unwrap_or_else(|| panic!("no log line with {id}: {logs}"));
+    server
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    let line = logs
+        .lines()
+        .find(|l| l.contains(&id))
+        .unwrap_or_else(|| panic!("no log line with {id}: {logs}"));
     let json: serde_json::Value = serde_json::from_str(line).unwrap();
     assert_eq!(json["span"]["path"], "/healthz", "{line}");
 }
@@ -149,7 +223,10 @@ fn flags_win_over_environment_which_wins_over_the_config_file() {
     let from_env = dir.path().join("from-env");
     std::fs::write(
         &config,
-        format!("listen = \"127.0.0.1:1\"\ndata_dir = \"{}\"\n", from_file.display()),
+        format!(
+            "listen = \"127.0.0.1:1\"\ndata_dir = \"{}\"\n",
+            from_file.display()
+        ),
     )
     .unwrap();
     let config_arg = config.to_str().unwrap();
@@ -158,7 +235,10 @@ fn flags_win_over_environment_which_wins_over_the_config_file() {
     assert!(from_file.join("accord.db").exists());
     drop(server);
     // The environment wins over the file; the flag wins over the file's port.
-    let server = serve(&["--config", config_arg, "--listen", "127.0.0.1:0"], &[("ACCORD_DATA_DIR", from_env.to_str().unwrap())]);
+    let server = serve(
+        &["--config", config_arg, "--listen", "127.0.0.1:0"],
+        &[("ACCORD_DATA_DIR", from_env.to_str().unwrap())],
+    );
     assert!(from_env.join("accord.db").exists());
     assert_eq!(get(&server.addr, "/healthz").0, 200);
 }
@@ -166,7 +246,13 @@ fn flags_win_over_environment_which_wins_over_the_config_file() {
 #[test]
 fn bad_settings_are_refused_with_where_and_what() {
     let dir = tempfile::tempdir().unwrap();
-    let out = accord(&["serve", "--listen", "localhost-8080", "--data-dir", dir.path().to_str().unwrap()]);
+    let out = accord(&[
+        "serve",
+        "--listen",
+        "localhost-8080",
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("\"localhost-8080\" is not an address"));
 
@@ -175,13 +261,28 @@ fn bad_settings_are_refused_with_where_and_what() {
     let out = accord(&["serve", "--config", config.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("accord.toml:2:1") && err.contains("database"), "{err}");
+    assert!(
+        err.contains("accord.toml:2:1") && err.contains("database"),
+        "{err}"
+    );
 
-    let out = accord(&["serve", "--database-url", "mysql://x", "--listen", "127.0.0.1:0"]);
+    let out = accord(&[
+        "serve",
+        "--database-url",
+        "mysql://x",
+        "--listen",
+        "127.0.0.1:0",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite://PATH or postgres://"));
 
-    let out = accord(&["user", "reset-link", "nobody@example.org", "--data-dir", dir.path().to_str().unwrap()]);
+    let out = accord(&[
+        "user",
+        "reset-link",
+        "nobody@example.org",
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no account uses"));
     assert!(!Path::new("accord-data").join("x").exists());

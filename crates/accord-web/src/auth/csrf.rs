@@ -89,9 +89,7 @@ fn is_cross_site(request: &Request) -> bool {
         headers.get(HOST).and_then(|v| v.to_str().ok()),
     ) {
         (Some("null"), _) => true,
-        (Some(origin), Some(host)) => {
-            origin.split_once("://").map(|(_, h)| h) != Some(host)
-        }
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) != Some(host),
         _ => false,
     }
 }
@@ -116,10 +114,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .map_err(|_| AppError::invalid("form", "The form could not be read."))?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::invalid("form", "The form could not be read."))?;
-        let sent = pairs.iter().find(|(k, _)| k == FIELD).map(|(_, v)| v.as_str());
+        let sent = pairs
+            .iter()
+            .find(|(k, _)| k == FIELD)
+            .map(|(_, v)| v.as_str());
         verify(&visitor, sent)?;
-        let form = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|e| AppError::Invalid { field: None, message: format!("The form is incomplete: {e}.") })?;
+        let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::Invalid {
+            field: None,
+            message: format!("The form is incomplete: {e}."),
+        })?;
         Ok(Self { visitor, form })
     }
 }
@@ -127,7 +130,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
 /// Checks a submitted token against the visitor's.
 pub fn verify(visitor: &Visitor, sent: Option<&str>) -> Result<(), AppError> {
     match sent {
-        Some(sent) if !visitor.csrf.is_empty() && tokens::same_secret(sent, &visitor.csrf) => Ok(()),
+        Some(sent) if !visitor.csrf.is_empty() && tokens::same_secret(sent, &visitor.csrf) => {
+            Ok(())
+        }
         _ => Err(AppError::Forbidden(
             "This form has expired or did not come from Accord. Go back, reload the page and \
              try again."

@@ -139,7 +139,10 @@ pub struct ClientAddr(pub String);
 impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if state.settings.trust_forwarded_for
             && let Some(ip) = parts
                 .headers
@@ -175,7 +178,14 @@ pub fn urlencode(s: &str) -> String {
 /// crafted login link cannot send someone elsewhere.
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.contains(char::is_control) =>
+        {
+            n
+        }
         _ => "/",
     }
 }
@@ -190,6 +200,7 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/p/1\r\nSet-Cookie: a=b")), "/");
         assert_eq!(safe_next(None), "/");
     }
 

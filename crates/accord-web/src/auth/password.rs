@@ -73,8 +73,14 @@ mod tests {
     async fn a_hash_verifies_its_password_only() {
         let h = hash("correct horse battery".into()).await.ok();
         assert!(h.as_deref().is_some_and(|h| h.starts_with("$argon2id$")));
-        assert_eq!(verify("correct horse battery".into(), h.clone()).await.ok(), Some(true));
-        assert_eq!(verify("wrong horse battery".into(), h).await.ok(), Some(false));
+        assert_eq!(
+            verify("correct horse battery".into(), h.clone()).await.ok(),
+            Some(true)
+        );
+        assert_eq!(
+            verify("wrong horse battery".into(), h).await.ok(),
+            Some(false)
+        );
         assert_eq!(verify("anything".into(), None).await.ok(), Some(false));
     }
 

@@ -71,7 +71,10 @@ fn parties(doc: &Value) -> Vec<(String, String)> {
                 .filter_map(|p| {
                     Some((
                         p.get("id")?.as_str()?.to_owned(),
-                        p.get("name").and_then(Value::as_str).unwrap_or("").to_owned(),
+                        p.get("name")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_owned(),
                     ))
                 })
                 .collect()
@@ -102,7 +105,11 @@ fn instances(group: &Group, doc: &Value, submitted: Option<&Submitted>) -> Vec<(
             };
             (0..count)
                 .map(|i| {
-                    let legend = if i < existing { format!("{noun} {}", i + 1) } else { format!("Add a {}", noun.to_lowercase()) };
+                    let legend = if i < existing {
+                        format!("{noun} {}", i + 1)
+                    } else {
+                        format!("Add a {}", noun.to_lowercase())
+                    };
                     (format!("{list}.{i}."), legend)
                 })
                 .collect()
@@ -112,10 +119,12 @@ fn instances(group: &Group, doc: &Value, submitted: Option<&Submitted>) -> Vec<(
 
 /// The value at a dotted path (numeric segments index arrays).
 fn at<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').filter(|s| !s.is_empty()).try_fold(doc, |v, seg| match seg.parse::<usize>() {
-        Ok(i) => v.get(i),
-        Err(_) => v.get(seg),
-    })
+    path.split('.')
+        .filter(|s| !s.is_empty())
+        .try_fold(doc, |v, seg| match seg.parse::<usize>() {
+            Ok(i) => v.get(i),
+            Err(_) => v.get(seg),
+        })
 }
 
 fn as_text(v: Option<&Value>, kind: Kind) -> String {
@@ -133,7 +142,12 @@ fn as_text(v: Option<&Value>, kind: Kind) -> String {
 
 /// The fieldsets of a section, filled from the agreement or, after a
 /// failed save, from what was submitted, with `errors` by field name.
-pub fn views(spec: &Spec, doc: &Value, submitted: Option<&Submitted>, errors: &BTreeMap<String, String>) -> Vec<Fieldset> {
+pub fn views(
+    spec: &Spec,
+    doc: &Value,
+    submitted: Option<&Submitted>,
+    errors: &BTreeMap<String, String>,
+) -> Vec<Fieldset> {
     let party_choices = parties(doc);
     let mut sets = Vec::new();
     for group in spec.groups {
@@ -146,11 +160,19 @@ pub fn views(spec: &Spec, doc: &Value, submitted: Option<&Submitted>, errors: &B
                     let chosen: Vec<String> = match submitted {
                         Some(form) => form.get(&name).cloned().unwrap_or_default(),
                         None => match (field.kind, at(doc, &name)) {
-                            (Kind::Checks(_), Some(Value::Array(a))) => a.iter().map(|v| as_text(Some(v), Kind::Text)).collect(),
+                            (Kind::Checks(_), Some(Value::Array(a))) => {
+                                a.iter().map(|v| as_text(Some(v), Kind::Text)).collect()
+                            }
                             (kind, v) => vec![as_text(v, kind)],
                         },
                     };
-                    view(field, name.clone(), &chosen, &party_choices, errors.get(&name).cloned())
+                    view(
+                        field,
+                        name.clone(),
+                        &chosen,
+                        &party_choices,
+                        errors.get(&name).cloned(),
+                    )
                 })
                 .collect();
             sets.push(Fieldset { legend, fields });
@@ -159,17 +181,35 @@ pub fn views(spec: &Spec, doc: &Value, submitted: Option<&Submitted>, errors: &B
     sets
 }
 
-fn view(field: &Field, name: String, chosen: &[String], parties: &[(String, String)], error: Option<String>) -> FieldView {
+fn view(
+    field: &Field,
+    name: String,
+    chosen: &[String],
+    parties: &[(String, String)],
+    error: Option<String>,
+) -> FieldView {
     let value = chosen.first().cloned().unwrap_or_default();
     let choices = |list: Vec<(String, String)>, blank: bool| {
         let mut out: Vec<Choice> = Vec::new();
         if blank {
-            out.push(Choice { value: String::new(), label: "— not set —".into(), selected: value.is_empty() });
+            out.push(Choice {
+                value: String::new(),
+                label: "— not set —".into(),
+                selected: value.is_empty(),
+            });
         }
-        out.extend(list.into_iter().map(|(v, l)| Choice { selected: chosen.contains(&v), value: v, label: l }));
+        out.extend(list.into_iter().map(|(v, l)| Choice {
+            selected: chosen.contains(&v),
+            value: v,
+            label: l,
+        }));
         out
     };
-    let fixed = |opts: &[(&str, &str)]| opts.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect::<Vec<_>>();
+    let fixed = |opts: &[(&str, &str)]| {
+        opts.iter()
+            .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+            .collect::<Vec<_>>()
+    };
     let (input, options) = match field.kind {
         Kind::Text => ("text", vec![]),
         Kind::Long => ("long", vec![]),
@@ -177,25 +217,54 @@ fn view(field: &Field, name: String, chosen: &[String], parties: &[(String, Stri
         Kind::Float => ("decimal", vec![]),
         Kind::Date => ("date", vec![]),
         Kind::Time => ("time", vec![]),
-        Kind::Lines | Kind::Words => (if field.kind == Kind::Lines { "lines" } else { "text" }, vec![]),
+        Kind::Lines | Kind::Words => (
+            if field.kind == Kind::Lines {
+                "lines"
+            } else {
+                "text"
+            },
+            vec![],
+        ),
         Kind::Select(opts) => ("select", choices(fixed(opts), true)),
-        Kind::YesNo => ("select", choices(vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())], true)),
+        Kind::YesNo => (
+            "select",
+            choices(
+                vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
+                true,
+            ),
+        ),
         Kind::Party => ("select", choices(parties.to_vec(), true)),
         Kind::Facilitation => {
             let mut list = vec![("rotating".to_owned(), "We take turns".to_owned())];
-            list.extend(parties.iter().map(|(id, n)| (id.clone(), format!("Always {n}"))));
+            list.extend(
+                parties
+                    .iter()
+                    .map(|(id, n)| (id.clone(), format!("Always {n}"))),
+            );
             ("select", choices(list, true))
         }
         Kind::Checks(opts) => ("checks", choices(fixed(opts), false)),
     };
-    FieldView { name, label: field.label, help: field.help, input, value, options, error }
+    FieldView {
+        name,
+        label: field.label,
+        help: field.help,
+        input,
+        value,
+        options,
+        error,
+    }
 }
 
 /// Applies a submitted section form to the agreement's JSON form. Values
 /// that cannot even be read (a word in a number field) are returned as
 /// errors by field name, and nothing is applied; everything else is left to
 /// the engine's validation.
-pub fn apply(spec: &Spec, doc: &mut Value, form: &Submitted) -> Result<(), BTreeMap<String, String>> {
+pub fn apply(
+    spec: &Spec,
+    doc: &mut Value,
+    form: &Submitted,
+) -> Result<(), BTreeMap<String, String>> {
     let mut errors = BTreeMap::new();
     let mut next = doc.clone();
     for group in spec.groups {
@@ -209,22 +278,38 @@ pub fn apply(spec: &Spec, doc: &mut Value, form: &Submitted) -> Result<(), BTree
                 }
             }
             Scope::Each(list, _) => {
-                let old = next.get(list).and_then(Value::as_array).cloned().unwrap_or_default();
+                let old = next
+                    .get(list)
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 let mut items = Vec::new();
                 for i in 0..instances(group, &next, Some(form)).len() {
                     let prefix = format!("{list}.{i}.");
                     let blank = group.fields.iter().all(|f| {
-                        form.get(&format!("{prefix}{}", f.key)).is_none_or(|vs| vs.iter().all(|v| v.trim().is_empty()))
+                        form.get(&format!("{prefix}{}", f.key))
+                            .is_none_or(|vs| vs.iter().all(|v| v.trim().is_empty()))
                     });
                     // Clearing every field of an entry removes it.
                     if blank {
                         continue;
                     }
-                    let mut item = old.get(i).cloned().unwrap_or_else(|| Value::Object(Map::new()));
+                    let mut item = old
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| Value::Object(Map::new()));
                     apply_fields(group.fields, &mut item, &prefix, form, &mut errors);
                     items.push(item);
                 }
-                set(&mut next, list, if items.is_empty() { None } else { Some(Value::Array(items)) });
+                set(
+                    &mut next,
+                    list,
+                    if items.is_empty() {
+                        None
+                    } else {
+                        Some(Value::Array(items))
+                    },
+                );
             }
         }
     }
@@ -236,7 +321,13 @@ pub fn apply(spec: &Spec, doc: &mut Value, form: &Submitted) -> Result<(), BTree
     }
 }
 
-fn apply_fields(fields: &[Field], target: &mut Value, prefix: &str, form: &Submitted, errors: &mut BTreeMap<String, String>) {
+fn apply_fields(
+    fields: &[Field],
+    target: &mut Value,
+    prefix: &str,
+    form: &Submitted,
+    errors: &mut BTreeMap<String, String>,
+) {
     for field in fields {
         let name = format!("{prefix}{}", field.key);
         let values = form.get(&name).cloned().unwrap_or_default();
@@ -253,20 +344,37 @@ fn apply_fields(fields: &[Field], target: &mut Value, prefix: &str, form: &Submi
 fn read(kind: Kind, values: &[String]) -> Result<Option<Value>, String> {
     let text = values.first().map_or("", |s| s.trim());
     let list = |items: Vec<&str>| {
-        let items: Vec<Value> = items.into_iter().map(str::trim).filter(|s| !s.is_empty()).map(|s| Value::String(s.to_owned())).collect();
+        let items: Vec<Value> = items
+            .into_iter()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| Value::String(s.to_owned()))
+            .collect();
         (!items.is_empty()).then_some(Value::Array(items))
     };
     Ok(match kind {
         _ if matches!(kind, Kind::Checks(_)) => {
             let unique: BTreeSet<&str> = values.iter().map(String::as_str).collect();
-            let ordered = values.iter().map(String::as_str).filter(|v| unique.contains(v)).collect::<Vec<_>>();
+            let ordered = values
+                .iter()
+                .map(String::as_str)
+                .filter(|v| unique.contains(v))
+                .collect::<Vec<_>>();
             list(ordered)
         }
         _ if text.is_empty() => None,
-        Kind::Int => Some(Value::from(text.parse::<i64>().map_err(|_| format!("Enter a whole number, such as 3 (not {text:?})."))?)),
+        Kind::Int => Some(Value::from(text.parse::<i64>().map_err(|_| {
+            format!("Enter a whole number, such as 3 (not {text:?}).")
+        })?)),
         Kind::Float => {
-            let n: f64 = text.replace(',', ".").parse().map_err(|_| format!("Enter a number, such as 2.5 (not {text:?})."))?;
-            serde_json::Number::from_f64(n).map(Value::Number).ok_or_else(|| "Enter a finite number.".to_owned())?.into()
+            let n: f64 = text
+                .replace(',', ".")
+                .parse()
+                .map_err(|_| format!("Enter a number, such as 2.5 (not {text:?})."))?;
+            serde_json::Number::from_f64(n)
+                .map(Value::Number)
+                .ok_or_else(|| "Enter a finite number.".to_owned())?
+                .into()
         }
         Kind::YesNo => match text {
             "yes" => Some(Value::Bool(true)),
@@ -282,7 +390,9 @@ fn read(kind: Kind, values: &[String]) -> Result<Option<Value>, String> {
 /// Sets (or with `None` removes) the value at a dotted key, creating tables
 /// on the way and removing tables left empty.
 fn set(target: &mut Value, key: &str, value: Option<Value>) {
-    let Some(obj) = target.as_object_mut() else { return };
+    let Some(obj) = target.as_object_mut() else {
+        return;
+    };
     match key.split_once('.') {
         None => match value {
             Some(v) => {
@@ -296,7 +406,9 @@ fn set(target: &mut Value, key: &str, value: Option<Value>) {
             if value.is_none() && !obj.contains_key(head) {
                 return;
             }
-            let child = obj.entry(head.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+            let child = obj
+                .entry(head.to_owned())
+                .or_insert_with(|| Value::Object(Map::new()));
             set(child, rest, value);
             if child.as_object().is_some_and(Map::is_empty) {
                 obj.remove(head);

@@ -14,11 +14,11 @@ use accord_core::review::Section;
 use accord_core::{Agreement, Finding, from_json, to_json, to_toml};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde_json::Value;
 
 use crate::auth::CurrentUser;
@@ -53,7 +53,12 @@ pub struct FindingView {
 
 impl From<&Finding> for FindingView {
     fn from(f: &Finding) -> Self {
-        Self { severity: f.severity.as_str(), rule: f.rule.id(), message: f.message.clone(), suggestion: f.suggestion.clone() }
+        Self {
+            severity: f.severity.as_str(),
+            rule: f.rule.id(),
+            message: f.message.clone(),
+            suggestion: f.suggestion.clone(),
+        }
     }
 }
 
@@ -92,7 +97,11 @@ fn json_of(a: &Agreement) -> Result<Value, AppError> {
 }
 
 fn findings_of(review: &[Finding], section: Section) -> Vec<FindingView> {
-    review.iter().filter(|f| f.section == section).map(FindingView::from).collect()
+    review
+        .iter()
+        .filter(|f| f.section == section)
+        .map(FindingView::from)
+        .collect()
 }
 
 struct Shown<'a> {
@@ -107,7 +116,10 @@ struct Shown<'a> {
 }
 
 fn page(me: &CurrentUser, access: &Access, spec: &'static Spec, s: Shown<'_>) -> EditorPage {
-    let index = SPECS.iter().position(|x| x.section == spec.section).unwrap_or(0);
+    let index = SPECS
+        .iter()
+        .position(|x| x.section == spec.section)
+        .unwrap_or(0);
     EditorPage {
         chrome: Chrome::from(me),
         id: access.partnership.id.to_string(),
@@ -139,8 +151,17 @@ fn spec_of(section: &str) -> Result<&'static Spec, AppError> {
     fields::spec(section).ok_or(AppError::NotFound)
 }
 
-async fn first_section(Path(id): Path<String>) -> Redirect {
-    Redirect::to(&format!("/p/{id}/edit/context"))
+async fn first_section(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Redirect, AppError> {
+    // Checked like every page naming a partnership: non-members get 404.
+    let access = access::member(&state, &me.user, &id).await?;
+    Ok(Redirect::to(&format!(
+        "/p/{}/edit/context",
+        access.partnership.id
+    )))
 }
 
 async fn section_page(
@@ -154,16 +175,21 @@ async fn section_page(
     let agreement = access.draft()?;
     let review = review_now(&agreement, state.clock.now());
     let doc = json_of(&agreement)?;
-    Ok(page(&me, &access, spec, Shown {
-        doc: &doc,
-        findings: &review.findings,
-        revision: access.partnership.draft_revision,
-        submitted: None,
-        errors: BTreeMap::new(),
-        problems: Vec::new(),
-        notice: None,
-        saved: q.saved.as_deref().and_then(fields::spec).map(|s| s.title),
-    }))
+    Ok(page(
+        &me,
+        &access,
+        spec,
+        Shown {
+            doc: &doc,
+            findings: &review.findings,
+            revision: access.partnership.draft_revision,
+            submitted: None,
+            errors: BTreeMap::new(),
+            problems: Vec::new(),
+            notice: None,
+            saved: q.saved.as_deref().and_then(fields::spec).map(|s| s.title),
+        },
+    ))
 }
 
 #[derive(serde::Deserialize)]
@@ -179,7 +205,11 @@ pub enum SectionProblem {
 
 /// Applies a section form to an agreement, validating the result with the
 /// engine. Pure: nothing is saved.
-pub fn apply_section(spec: &Spec, agreement: &Agreement, form: &Submitted) -> Result<Result<Agreement, SectionProblem>, AppError> {
+pub fn apply_section(
+    spec: &Spec,
+    agreement: &Agreement,
+    form: &Submitted,
+) -> Result<Result<Agreement, SectionProblem>, AppError> {
     let mut doc = json_of(agreement)?;
     if let Err(errors) = form::apply(spec, &mut doc, form) {
         return Ok(Err(SectionProblem::Fields(errors, Vec::new())));
@@ -190,7 +220,12 @@ pub fn apply_section(spec: &Spec, agreement: &Agreement, form: &Submitted) -> Re
             let mut errors = BTreeMap::new();
             let mut problems = Vec::new();
             for d in e.diagnostics {
-                let name = d.field.as_deref().map(form::field_name);
+                // Values the engine cannot even read (a date, a time zone)
+                // come with a position in the JSON text instead of a path.
+                let name = d.field.as_deref().map(form::field_name).or_else(|| {
+                    let leaf = field_at(&doc, d.location.as_ref()?.span.start)?;
+                    form_field_of(&leaf, form)
+                });
                 match name {
                     Some(n) if form.contains_key(&n) => {
                         errors.entry(n).or_insert(d.message);
@@ -200,6 +235,65 @@ pub fn apply_section(spec: &Spec, agreement: &Agreement, form: &Submitted) -> Re
             }
             Ok(Err(SectionProblem::Fields(errors, problems)))
         }
+    }
+}
+
+/// The path (as a form field name) of the value at byte `offset` of
+/// `doc.to_string()`, which is written compactly in map order, so the text
+/// can be retraced without parsing it.
+fn field_at(doc: &Value, offset: usize) -> Option<String> {
+    fn walk(v: &Value, path: &str, pos: &mut usize, offset: usize) -> Option<String> {
+        let child = |key: &dyn std::fmt::Display| {
+            if path.is_empty() {
+                key.to_string()
+            } else {
+                format!("{path}.{key}")
+            }
+        };
+        match v {
+            Value::Object(map) => {
+                *pos += 1;
+                for (i, (k, value)) in map.iter().enumerate() {
+                    *pos += usize::from(i > 0) + Value::String(k.clone()).to_string().len() + 1;
+                    if let Some(found) = walk(value, &child(k), pos, offset) {
+                        return Some(found);
+                    }
+                }
+                *pos += 1;
+                None
+            }
+            Value::Array(items) => {
+                *pos += 1;
+                for (i, value) in items.iter().enumerate() {
+                    *pos += usize::from(i > 0);
+                    if let Some(found) = walk(value, &child(&i), pos, offset) {
+                        return Some(found);
+                    }
+                }
+                *pos += 1;
+                None
+            }
+            leaf => {
+                let start = *pos;
+                *pos += leaf.to_string().len();
+                (start..=*pos).contains(&offset).then(|| path.to_owned())
+            }
+        }
+    }
+    walk(doc, "", &mut 0, offset)
+}
+
+/// The submitted field a value belongs to: itself, or the list field
+/// (`agenda.items`) an item of it (`agenda.items.2`) came from.
+fn form_field_of(path: &str, form: &Submitted) -> Option<String> {
+    let mut name = path;
+    loop {
+        if form.contains_key(name) {
+            return Some(name.to_owned());
+        }
+        let (head, last) = name.rsplit_once('.')?;
+        last.parse::<usize>().ok()?;
+        name = head;
     }
 }
 
@@ -217,23 +311,46 @@ async fn save_page(
         .get("revision")
         .and_then(|v| v.first())
         .and_then(|r| r.trim().parse().ok())
-        .ok_or_else(|| AppError::invalid("revision", "The form is missing the draft revision; reload the page."))?;
+        .ok_or_else(|| {
+            AppError::invalid(
+                "revision",
+                "The form is missing the draft revision; reload the page.",
+            )
+        })?;
     let current = access.draft()?;
     let now = state.clock.now();
     let doc = json_of(&current)?;
     let again = |status: StatusCode, errors, problems, notice: Option<String>| {
         let review = review_now(&current, now);
-        let shown = Shown { doc: &doc, findings: &review.findings, revision, submitted: Some(&submitted), errors, problems, notice, saved: None };
+        let shown = Shown {
+            doc: &doc,
+            findings: &review.findings,
+            revision,
+            submitted: Some(&submitted),
+            errors,
+            problems,
+            notice,
+            saved: None,
+        };
         (status, page(&me, &access, spec, shown)).into_response()
     };
     let updated = match apply_section(spec, &current, &submitted)? {
         Ok(a) => a,
         Err(SectionProblem::Fields(errors, problems)) => {
-            return Ok(again(StatusCode::UNPROCESSABLE_ENTITY, errors, problems, None));
+            return Ok(again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                errors,
+                problems,
+                None,
+            ));
         }
     };
     let text = to_toml(&updated).map_err(|e| AppError::internal(e.to_string()))?;
-    match state.store.save_draft(&access.partnership.id, revision, &text, now).await {
+    match state
+        .store
+        .save_draft(&access.partnership.id, revision, &text, now)
+        .await
+    {
         Ok(_) => {
             // "Save and continue" names the next section; "Save" stays.
             let then = submitted
@@ -241,11 +358,18 @@ async fn save_page(
                 .and_then(|v| v.first())
                 .and_then(|t| fields::spec(t))
                 .map_or(spec.section.as_str(), |s| s.section.as_str());
+            // The canonical id: the URL's may carry stray characters.
+            let id = &access.partnership.id;
             Ok(Redirect::to(&format!("/p/{id}/edit/{then}?saved={section}")).into_response())
         }
         Err(accord_store::StoreError::Stale { expected, current }) => {
             let e = AppError::Stale { expected, current };
-            Ok(again(StatusCode::CONFLICT, BTreeMap::new(), Vec::new(), Some(e.user_message())))
+            Ok(again(
+                StatusCode::CONFLICT,
+                BTreeMap::new(),
+                Vec::new(),
+                Some(e.user_message()),
+            ))
         }
         Err(e) => Err(e.into()),
     }
@@ -269,14 +393,19 @@ async fn preview(
     let access = access::member(&state, &me.user, &id).await?;
     let spec = spec_of(&section)?;
     let current = access.draft()?;
-    Ok(match apply_section(spec, &current, &form::collect(&pairs))? {
-        Ok(updated) => {
-            let review = review_now(&updated, state.clock.now());
-            FindingsFragment { findings: findings_of(&review.findings, spec.section), problems: Vec::new() }
-        }
-        Err(SectionProblem::Fields(errors, problems)) => FindingsFragment {
-            findings: Vec::new(),
-            problems: errors.into_values().chain(problems).collect(),
+    Ok(
+        match apply_section(spec, &current, &form::collect(&pairs))? {
+            Ok(updated) => {
+                let review = review_now(&updated, state.clock.now());
+                FindingsFragment {
+                    findings: findings_of(&review.findings, spec.section),
+                    problems: Vec::new(),
+                }
+            }
+            Err(SectionProblem::Fields(errors, problems)) => FindingsFragment {
+                findings: Vec::new(),
+                problems: errors.into_values().chain(problems).collect(),
+            },
         },
-    })
+    )
 }

@@ -2,13 +2,15 @@
 //! that works once and expires. The link is e-mailed when SMTP is set up and
 //! always shown to the inviter, once (only its digest is stored).
 
-use accord_store::{Invitation, InvitationId, Membership, NewInvitation, PartnershipId, Role, User};
+use accord_store::{
+    Invitation, InvitationId, Membership, NewInvitation, PartnershipId, Role, User,
+};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use jiff::Timestamp;
 use serde::Deserialize;
 
@@ -43,7 +45,11 @@ pub struct InvitationRow {
 }
 
 /// The partnership's invitations that can still be used.
-pub async fn rows(state: &AppState, id: &PartnershipId, now: Timestamp) -> Result<Vec<InvitationRow>, AppError> {
+pub async fn rows(
+    state: &AppState,
+    id: &PartnershipId,
+    now: Timestamp,
+) -> Result<Vec<InvitationRow>, AppError> {
     Ok(state
         .store
         .invitations(id)
@@ -70,31 +76,61 @@ pub struct InviteInput {
 }
 
 /// Makes an invitation and returns it with its link; shared with the API.
-pub async fn invite(state: &AppState, access: &Access, user: &User, input: &InviteInput) -> Result<(Invitation, String), AppError> {
+pub async fn invite(
+    state: &AppState,
+    access: &Access,
+    user: &User,
+    input: &InviteInput,
+) -> Result<(Invitation, String), AppError> {
     access.require_partner()?;
-    let role = Role::parse(input.role.trim())
-        .ok_or_else(|| AppError::invalid("role", "Choose whom to invite: \"partner\" or \"coach\"."))?;
+    let role = Role::parse(input.role.trim()).ok_or_else(|| {
+        AppError::invalid("role", "Choose whom to invite: \"partner\" or \"coach\".")
+    })?;
     let id = &access.partnership.id;
     let members = state.store.members(id).await?;
     if members.iter().filter(|m| m.role == role).count() >= role.capacity() {
-        return Err(AppError::invalid("role", format!("This partnership already has its {}.", role.as_str())));
+        return Err(AppError::invalid(
+            "role",
+            format!("This partnership already has its {}.", role.as_str()),
+        ));
     }
-    let email = input.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    let email = input
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
     if let Some(e) = email
         && !(e.contains('@') && e.len() <= 254 && !e.contains(char::is_whitespace))
     {
-        return Err(AppError::invalid("email", "Enter an e-mail address such as jonas@example.org, or leave it empty."));
+        return Err(AppError::invalid(
+            "email",
+            "Enter an e-mail address such as jonas@example.org, or leave it empty.",
+        ));
     }
     let token = tokens::new_token();
     let now = state.clock.now();
-    let expires_at = now.checked_add(state.settings.invitation_ttl).map_err(|e| AppError::internal(e.to_string()))?;
+    let expires_at = now
+        .checked_add(state.settings.invitation_ttl)
+        .map_err(|e| AppError::internal(e.to_string()))?;
     let invitation = state
         .store
-        .create_invitation(&NewInvitation { token: &tokens::digest(&token), partnership: id, role, email, invited_by: &user.id, now, expires_at })
+        .create_invitation(&NewInvitation {
+            token: &tokens::digest(&token),
+            partnership: id,
+            role,
+            email,
+            invited_by: &user.id,
+            now,
+            expires_at,
+        })
         .await?;
     let link = format!("{}/invite/{token}", state.settings.base_url);
     if let (Some(mailer), Some(to)) = (&state.mailer, email) {
-        let what = if role == Role::Coach { "coach" } else { "accountability partner" };
+        let what = if role == Role::Coach {
+            "coach"
+        } else {
+            "accountability partner"
+        };
         let mail = Mail {
             to: to.to_owned(),
             subject: format!("{} invites you to Accord", user.name),
@@ -120,7 +156,9 @@ async fn invite_page(
 ) -> Result<Response, AppError> {
     let access = access::member(&state, &me.user, &id).await?;
     match invite(&state, &access, &me.user, &form).await {
-        Ok((_, link)) => Ok(overview_page(&state, &me, &access, Some(link), None).await?.into_response()),
+        Ok((_, link)) => Ok(overview_page(&state, &me, &access, Some(link), None)
+            .await?
+            .into_response()),
         Err(e @ AppError::Invalid { .. }) => {
             let page = overview_page(&state, &me, &access, None, Some(e.user_message())).await?;
             Ok((e.status(), page).into_response())
@@ -137,14 +175,18 @@ async fn withdraw_page(
 ) -> Result<Response, AppError> {
     let access = access::member(&state, &me.user, &id).await?;
     withdraw(&state, &access, &inv).await?;
-    Ok(Redirect::to(&format!("/p/{id}")).into_response())
+    Ok(Redirect::to(&format!("/p/{}", access.partnership.id)).into_response())
 }
 
 /// Withdraws an unused invitation; shared with the API.
 pub async fn withdraw(state: &AppState, access: &Access, inv: &str) -> Result<(), AppError> {
     access.require_partner()?;
     let inv = InvitationId::parse(inv).ok_or(AppError::NotFound)?;
-    if state.store.withdraw_invitation(&access.partnership.id, &inv).await? {
+    if state
+        .store
+        .withdraw_invitation(&access.partnership.id, &inv)
+        .await?
+    {
         Ok(())
     } else {
         Err(AppError::NotFound)
@@ -155,17 +197,28 @@ pub async fn withdraw(state: &AppState, access: &Access, inv: &str) -> Result<()
 /// the place of the draft's placeholder party, under their own name.
 pub async fn accept(state: &AppState, user: &User, token: &str) -> Result<Membership, AppError> {
     let now = state.clock.now();
-    let membership = state.store.accept_invitation(&tokens::digest(token), &user.id, now).await?;
+    let membership = state
+        .store
+        .accept_invitation(&tokens::digest(token), &user.id, now)
+        .await?;
     if membership.role == Role::Partner {
         let p = &membership.partnership;
         let mut agreement = parse_stored(&p.draft)?;
-        if let Some(party) = agreement.parties.iter_mut().find(|x| x.name == PARTNER_PLACEHOLDER) {
+        if let Some(party) = agreement
+            .parties
+            .iter_mut()
+            .find(|x| x.name == PARTNER_PLACEHOLDER)
+        {
             party.name = user.name.clone();
             party.email = Some(user.email.clone());
-            let draft = accord_core::to_toml(&agreement).map_err(|e| AppError::internal(e.to_string()))?;
+            let draft =
+                accord_core::to_toml(&agreement).map_err(|e| AppError::internal(e.to_string()))?;
             // Someone may have saved in between; then the name stays for
             // the partners to fill in, which is harmless.
-            if let Err(e) = state.store.save_draft(&p.id, p.draft_revision, &draft, now).await
+            if let Err(e) = state
+                .store
+                .save_draft(&p.id, p.draft_revision, &draft, now)
+                .await
                 && !matches!(e, accord_store::StoreError::Stale { .. })
             {
                 return Err(e.into());
@@ -188,8 +241,16 @@ struct AcceptPage {
     invited_by: String,
 }
 
-async fn accept_page(State(state): State<AppState>, visitor: Visitor, Path(token): Path<String>) -> Result<Response, AppError> {
-    let invitation = state.store.invitation_by_token(&tokens::digest(&token)).await?.ok_or(AppError::NotFound)?;
+async fn accept_page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let invitation = state
+        .store
+        .invitation_by_token(&tokens::digest(&token))
+        .await?
+        .ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let problem = if invitation.accepted_at.is_some() {
         Some("This invitation has already been used. Ask for a new one if you still need to join.")
@@ -198,17 +259,27 @@ async fn accept_page(State(state): State<AppState>, visitor: Visitor, Path(token
     } else {
         None
     };
+    // A used or expired link no longer says which partnership it was for
+    // or who sent it: whoever holds it now may not be whom it was sent to.
+    let (title, invited_by) = match problem {
+        None => (invitation.partnership_title, invitation.invited_by),
+        Some(_) => (String::new(), String::new()),
+    };
     let page = AcceptPage {
         chrome: Chrome::from(&visitor),
         next_encoded: urlencode(&format!("/invite/{token}")),
         token,
         logged_in: visitor.user.is_some(),
         problem: problem.map(str::to_owned),
-        title: invitation.partnership_title,
+        title,
         role: invitation.role.as_str(),
-        invited_by: invitation.invited_by,
+        invited_by,
     };
-    let status = if problem.is_some() { axum::http::StatusCode::GONE } else { axum::http::StatusCode::OK };
+    let status = if problem.is_some() {
+        axum::http::StatusCode::GONE
+    } else {
+        axum::http::StatusCode::OK
+    };
     Ok((status, page).into_response())
 }
 

@@ -11,10 +11,10 @@ use accord_core::{Agreement, Review, from_json, review, to_toml};
 use accord_store::{NewPartnership, Partnership, Role, User};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
@@ -65,7 +65,11 @@ fn party_id(name: &str, fallback: &str) -> String {
             (c.is_ascii_lowercase() || c.is_ascii_digit()).then_some(c)
         })
         .collect();
-    if id.is_empty() || id == "rotating" { fallback.to_owned() } else { id }
+    if id.is_empty() || id == "rotating" {
+        fallback.to_owned()
+    } else {
+        id
+    }
 }
 
 /// The name the second party has until the partner joins.
@@ -86,14 +90,31 @@ pub struct NewPartnershipInput {
 
 /// Starts a partnership with a first draft naming its creator; shared with
 /// the API.
-pub async fn create(state: &AppState, user: &User, input: &NewPartnershipInput) -> Result<Partnership, AppError> {
+pub async fn create(
+    state: &AppState,
+    user: &User,
+    input: &NewPartnershipInput,
+) -> Result<Partnership, AppError> {
     let title = input.title.trim();
     if title.is_empty() || title.chars().count() > 120 {
-        return Err(AppError::invalid("title", "Give the partnership a name of 1 to 120 characters, e.g. \"Maya and Jonas\"."));
+        return Err(AppError::invalid(
+            "title",
+            "Give the partnership a name of 1 to 120 characters, e.g. \"Maya and Jonas\".",
+        ));
     }
     let now = state.clock.now();
-    let scenario = input.scenario.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("general");
-    let timezone = input.timezone.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or("UTC");
+    let scenario = input
+        .scenario
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("general");
+    let timezone = input
+        .timezone
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .unwrap_or("UTC");
     let me = party_id(&user.name, "me");
     let other = if me == "partner" { "other" } else { "partner" };
     let doc = json!({
@@ -110,14 +131,22 @@ pub async fn create(state: &AppState, user: &User, input: &NewPartnershipInput) 
         let d = e.diagnostics.into_iter().next();
         AppError::Invalid {
             field: d.as_ref().and_then(|d| d.field.clone()),
-            message: d.map_or_else(|| "The partnership could not be started.".into(), |d| d.message),
+            message: d.map_or_else(
+                || "The partnership could not be started.".into(),
+                |d| d.message,
+            ),
         }
     })?;
     agreement.drafted = Some(today(&agreement, now));
     let draft = to_toml(&agreement).map_err(|e| AppError::internal(e.to_string()))?;
     Ok(state
         .store
-        .create_partnership(&NewPartnership { title, creator: &user.id, draft: &draft, now })
+        .create_partnership(&NewPartnership {
+            title,
+            creator: &user.id,
+            draft: &draft,
+            now,
+        })
         .await?)
 }
 
@@ -138,7 +167,12 @@ struct HomeRow {
     revision: i64,
 }
 
-async fn home_view(state: &AppState, visitor: &Visitor, error: Option<String>, title: String) -> Result<HomePage, AppError> {
+async fn home_view(
+    state: &AppState,
+    visitor: &Visitor,
+    error: Option<String>,
+    title: String,
+) -> Result<HomePage, AppError> {
     let mut rows = Vec::new();
     if let Some(user) = &visitor.user {
         for m in state.store.memberships(&user.id).await? {
@@ -150,7 +184,13 @@ async fn home_view(state: &AppState, visitor: &Visitor, error: Option<String>, t
             });
         }
     }
-    Ok(HomePage { chrome: Chrome::from(visitor), logged_in: visitor.user.is_some(), rows, error, title })
+    Ok(HomePage {
+        chrome: Chrome::from(visitor),
+        logged_in: visitor.user.is_some(),
+        rows,
+        error,
+        title,
+    })
 }
 
 async fn home(State(state): State<AppState>, visitor: Visitor) -> Result<HomePage, AppError> {
@@ -165,7 +205,8 @@ async fn create_page(
     match create(&state, &me.user, &form).await {
         Ok(p) => Ok(Redirect::to(&format!("/p/{}", p.id)).into_response()),
         Err(e @ AppError::Invalid { .. }) => {
-            let page = home_view(&state, &visitor, Some(e.user_message()), form.title.clone()).await?;
+            let page =
+                home_view(&state, &visitor, Some(e.user_message()), form.title.clone()).await?;
             Ok((e.status(), page).into_response())
         }
         Err(e) => Err(e),
@@ -216,7 +257,9 @@ pub async fn overview_page(
     let p = &access.partnership;
     let members = state.store.members(&p.id).await?;
     let count = |role: Role| members.iter().filter(|m| m.role == role).count();
-    let partner_slots = Role::Partner.capacity().saturating_sub(count(Role::Partner));
+    let partner_slots = Role::Partner
+        .capacity()
+        .saturating_sub(count(Role::Partner));
     let coach_slots = Role::Coach.capacity().saturating_sub(count(Role::Coach));
     let now = state.clock.now();
     let invitations = if access.is_partner() {
@@ -236,7 +279,11 @@ pub async fn overview_page(
         partner: access.is_partner(),
         members: members
             .iter()
-            .map(|m| MemberRow { name: m.name.clone(), role: m.role.as_str(), me: m.user_id == me.user.id })
+            .map(|m| MemberRow {
+                name: m.name.clone(),
+                role: m.role.as_str(),
+                me: m.user_id == me.user.id,
+            })
             .collect(),
         invitations,
         new_link,
@@ -252,7 +299,11 @@ pub async fn overview_page(
     })
 }
 
-async fn overview(State(state): State<AppState>, me: CurrentUser, Path(id): Path<String>) -> Result<OverviewPage, AppError> {
+async fn overview(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<OverviewPage, AppError> {
     let access = access::member(&state, &me.user, &id).await?;
     overview_page(&state, &me, &access, None, None).await
 }

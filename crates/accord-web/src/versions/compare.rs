@@ -3,9 +3,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
-use axum::Router;
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
@@ -44,22 +44,41 @@ pub fn diff(old: &str, new: &str) -> Vec<DiffRow> {
     let row = |kind, l: Option<usize>, r: Option<usize>| DiffRow {
         kind,
         left_line: l.map(|i| i + 1),
-        left: l.and_then(|i| a.get(i)).map_or(String::new(), |s| (*s).to_owned()),
+        left: l
+            .and_then(|i| a.get(i))
+            .map_or(String::new(), |s| (*s).to_owned()),
         right_line: r.map(|i| i + 1),
-        right: r.and_then(|i| b.get(i)).map_or(String::new(), |s| (*s).to_owned()),
+        right: r
+            .and_then(|i| b.get(i))
+            .map_or(String::new(), |s| (*s).to_owned()),
     };
     for op in capture_diff_slices(Algorithm::Myers, &a, &b) {
         match op {
-            DiffOp::Equal { old_index, new_index, len } => {
-                rows.extend((0..len).map(|k| row("same", Some(old_index + k), Some(new_index + k))));
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
+                rows.extend(
+                    (0..len).map(|k| row("same", Some(old_index + k), Some(new_index + k))),
+                );
             }
-            DiffOp::Delete { old_index, old_len, .. } => {
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => {
                 rows.extend((0..old_len).map(|k| row("removed", Some(old_index + k), None)));
             }
-            DiffOp::Insert { new_index, new_len, .. } => {
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => {
                 rows.extend((0..new_len).map(|k| row("added", None, Some(new_index + k))));
             }
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
                 for k in 0..old_len.max(new_len) {
                     let l = (k < old_len).then_some(old_index + k);
                     let r = (k < new_len).then_some(new_index + k);
@@ -86,7 +105,11 @@ pub struct Sides {
 }
 
 /// The label and text of one side.
-pub async fn side(state: &AppState, access: &Access, which: &str) -> Result<(String, String), AppError> {
+pub async fn side(
+    state: &AppState,
+    access: &Access,
+    which: &str,
+) -> Result<(String, String), AppError> {
     let which = which.trim();
     if which == "draft" {
         return Ok((
@@ -94,7 +117,12 @@ pub async fn side(state: &AppState, access: &Access, which: &str) -> Result<(Str
             access.partnership.draft.clone(),
         ));
     }
-    let n = which.parse::<i64>().map_err(|_| AppError::invalid("from", format!("Choose a version number or \"draft\", not {which:?}.")))?;
+    let n = which.parse::<i64>().map_err(|_| {
+        AppError::invalid(
+            "from",
+            format!("Choose a version number or \"draft\", not {which:?}."),
+        )
+    })?;
     let v = load(state, access, number(&n.to_string())?).await?;
     Ok((format!("Version {}", v.number), v.toml))
 }

@@ -10,11 +10,11 @@ pub mod upload;
 use accord_store::{Member, Role, Signed, User, Version};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
@@ -46,12 +46,22 @@ pub struct SignPanel {
 }
 
 /// Where signing stands for the current draft, from the viewer's side.
-pub fn sign_panel(access: &Access, me: &User, members: &[Member], versions: &[Version]) -> SignPanel {
+pub fn sign_panel(
+    access: &Access,
+    me: &User,
+    members: &[Member],
+    versions: &[Version],
+) -> SignPanel {
     let revision = access.partnership.draft_revision;
     let partners: Vec<&Member> = members.iter().filter(|m| m.role == Role::Partner).collect();
     let current = versions.iter().find(|v| v.draft_revision == revision);
-    let signed_by = |id: &accord_store::UserId| current.is_some_and(|v| v.signatures.iter().any(|s| &s.user_id == id));
-    let other = partners.iter().find(|m| m.user_id != me.id).map(|m| m.name.clone());
+    let signed_by = |id: &accord_store::UserId| {
+        current.is_some_and(|v| v.signatures.iter().any(|s| &s.user_id == id))
+    };
+    let other = partners
+        .iter()
+        .find(|m| m.user_id != me.id)
+        .map(|m| m.name.clone());
     let status = match (current, &other) {
         (Some(v), _) if v.signed_at.is_some() => format!(
             "Both partners signed this draft: it is version {}, the agreement in force.",
@@ -84,7 +94,11 @@ pub struct VersionRow {
 
 /// The versions, newest first, with their standing.
 pub fn rows(versions: &[Version]) -> Vec<VersionRow> {
-    let active = versions.iter().filter(|v| v.signed_at.is_some()).map(|v| v.number).max();
+    let active = versions
+        .iter()
+        .filter(|v| v.signed_at.is_some())
+        .map(|v| v.number)
+        .max();
     let newest = versions.iter().map(|v| v.number).max();
     versions
         .iter()
@@ -104,7 +118,11 @@ pub fn rows(versions: &[Version]) -> Vec<VersionRow> {
 }
 
 fn status(v: &Version, active: Option<i64>, newest: Option<i64>) -> &'static str {
-    match (v.signed_at, Some(v.number) == active, Some(v.number) == newest) {
+    match (
+        v.signed_at,
+        Some(v.number) == active,
+        Some(v.number) == newest,
+    ) {
         (Some(_), true, _) => "in force",
         (Some(_), false, _) => "replaced",
         (None, _, true) => "awaiting signature",
@@ -113,11 +131,21 @@ fn status(v: &Version, active: Option<i64>, newest: Option<i64>) -> &'static str
 }
 
 /// Signs the draft at `revision`; shared with the API.
-pub async fn sign(state: &AppState, access: &Access, user: &User, revision: i64) -> Result<Signed, AppError> {
+pub async fn sign(
+    state: &AppState,
+    access: &Access,
+    user: &User,
+    revision: i64,
+) -> Result<Signed, AppError> {
     access.require_partner()?;
     Ok(state
         .store
-        .sign_draft(&access.partnership.id, revision, &user.id, state.clock.now())
+        .sign_draft(
+            &access.partnership.id,
+            revision,
+            &user.id,
+            state.clock.now(),
+        )
         .await?)
 }
 
@@ -134,17 +162,24 @@ async fn sign_form(
 ) -> Result<Response, AppError> {
     let access = access::member(&state, &me.user, &id).await?;
     sign(&state, &access, &me.user, form.revision).await?;
-    Ok(Redirect::to(&format!("/p/{id}")).into_response())
+    Ok(Redirect::to(&format!("/p/{}", access.partnership.id)).into_response())
 }
 
 /// A version number from a URL.
 pub fn number(n: &str) -> Result<i64, AppError> {
-    n.parse::<i64>().ok().filter(|n| *n > 0).ok_or(AppError::NotFound)
+    n.parse::<i64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or(AppError::NotFound)
 }
 
 /// One version of a partnership the caller belongs to.
 pub async fn load(state: &AppState, access: &Access, n: i64) -> Result<Version, AppError> {
-    state.store.version(&access.partnership.id, n).await?.ok_or(AppError::NotFound)
+    state
+        .store
+        .version(&access.partnership.id, n)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 #[derive(Template, WebTemplate)]
@@ -168,8 +203,14 @@ async fn version_page(
     let access = access::member(&state, &me.user, &id).await?;
     let n = number(&n)?;
     let all = state.store.versions(&access.partnership.id).await?;
-    let row = rows(&all).into_iter().find(|r| r.number == n).ok_or(AppError::NotFound)?;
-    let v = all.into_iter().find(|v| v.number == n).ok_or(AppError::NotFound)?;
+    let row = rows(&all)
+        .into_iter()
+        .find(|r| r.number == n)
+        .ok_or(AppError::NotFound)?;
+    let v = all
+        .into_iter()
+        .find(|v| v.number == n)
+        .ok_or(AppError::NotFound)?;
     Ok(VersionPage {
         chrome: Chrome::from(&me),
         id,
@@ -187,17 +228,27 @@ fn toml_file(name: String, text: String) -> Response {
     (
         [
             (CONTENT_TYPE, "application/toml; charset=utf-8".to_owned()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         text,
     )
         .into_response()
 }
 
-async fn download_draft(State(state): State<AppState>, me: CurrentUser, Path(id): Path<String>) -> Result<Response, AppError> {
+async fn download_draft(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let access = access::member(&state, &me.user, &id).await?;
     let p = access.partnership;
-    Ok(toml_file(format!("agreement-draft-r{}.toml", p.draft_revision), p.draft))
+    Ok(toml_file(
+        format!("agreement-draft-r{}.toml", p.draft_revision),
+        p.draft,
+    ))
 }
 
 async fn download_version(

@@ -6,10 +6,10 @@
 use accord_core::{Agreement, Diagnostic, parse_toml_bytes};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
-use axum::Router;
 
 use crate::auth::{CurrentUser, Visitor, csrf};
 use crate::error::AppError;
@@ -38,28 +38,46 @@ pub fn show(text: &str, diagnostics: &[Diagnostic]) -> Vec<Shown> {
         .iter()
         .map(|d| match &d.location {
             Some(loc) => {
-                let line = text.lines().nth(loc.line.saturating_sub(1)).unwrap_or("").to_owned();
+                let line = text
+                    .lines()
+                    .nth(loc.line.saturating_sub(1))
+                    .unwrap_or("")
+                    .to_owned();
                 let width = text
                     .get(loc.span.clone())
                     .map_or(1, |s| s.lines().next().unwrap_or("").chars().count())
-                    .clamp(1, line.chars().count().saturating_sub(loc.column - 1).max(1));
+                    .clamp(
+                        1,
+                        line.chars().count().saturating_sub(loc.column - 1).max(1),
+                    );
                 Shown {
                     head: format!("agreement.toml:{}:{}: {}", loc.line, loc.column, d.message),
                     carets: format!("{}{}", " ".repeat(loc.column - 1), "^".repeat(width)),
                     line,
                 }
             }
-            None => Shown { head: d.message.clone(), line: String::new(), carets: String::new() },
+            None => Shown {
+                head: d.message.clone(),
+                line: String::new(),
+                carets: String::new(),
+            },
         })
         .collect()
 }
 
 /// Replaces the draft with a TOML text if it is a valid agreement; shared
 /// with the API. Returns the new revision.
-pub async fn replace_draft(state: &AppState, access: &Access, expected: i64, bytes: &[u8]) -> Result<(i64, Agreement), AppError> {
+pub async fn replace_draft(
+    state: &AppState,
+    access: &Access,
+    expected: i64,
+    bytes: &[u8],
+) -> Result<(i64, Agreement), AppError> {
     access.require_partner()?;
-    let agreement = parse_toml_bytes(bytes).map_err(|e| AppError::InvalidAgreement(e.diagnostics))?;
-    let text = std::str::from_utf8(bytes).map_err(|_| AppError::invalid("file", "The file is not UTF-8 text."))?;
+    let agreement =
+        parse_toml_bytes(bytes).map_err(|e| AppError::InvalidAgreement(e.diagnostics))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| AppError::invalid("file", "The file is not UTF-8 text."))?;
     let revision = state
         .store
         .save_draft(&access.partnership.id, expected, text, state.clock.now())
@@ -84,7 +102,12 @@ async fn upload_form(
     Path(id): Path<String>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let unreadable = || AppError::invalid("file", "The upload could not be read; choose the file again.");
+    let unreadable = || {
+        AppError::invalid(
+            "file",
+            "The upload could not be read; choose the file again.",
+        )
+    };
     let (mut token, mut revision, mut file) = (None, None, None);
     while let Some(field) = multipart.next_field().await.map_err(|_| unreadable())? {
         match field.name() {
@@ -99,10 +122,17 @@ async fn upload_form(
     let access = access::member(&state, &me.user, &id).await?;
     let revision: i64 = revision
         .and_then(|r| r.trim().parse().ok())
-        .ok_or_else(|| AppError::invalid("revision", "The form is missing the draft revision; reload the page."))?;
-    let file = file.filter(|f| !f.is_empty()).ok_or_else(|| AppError::invalid("file", "Choose a .toml file to upload."))?;
+        .ok_or_else(|| {
+            AppError::invalid(
+                "revision",
+                "The form is missing the draft revision; reload the page.",
+            )
+        })?;
+    let file = file
+        .filter(|f| !f.is_empty())
+        .ok_or_else(|| AppError::invalid("file", "Choose a .toml file to upload."))?;
     match replace_draft(&state, &access, revision, &file).await {
-        Ok(_) => Ok(Redirect::to(&format!("/p/{id}")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/p/{}", access.partnership.id)).into_response()),
         Err(AppError::InvalidAgreement(diagnostics)) => {
             let text = String::from_utf8_lossy(&file);
             let page = UploadError {

@@ -65,7 +65,13 @@ pub async fn spawn_app_at(url: &str, dir: tempfile::TempDir, mail: bool) -> Test
     let mailer: Option<Arc<dyn Mailer>> = mail.then(|| outbox.clone() as Arc<dyn Mailer>);
     let state = AppState::new(store.clone(), clock.clone(), mailer, Settings::new(&base));
     tokio::spawn(accord_web::serve(listener, state, std::future::pending()));
-    TestApp { base, clock, outbox, store, _dir: dir }
+    TestApp {
+        base,
+        clock,
+        outbox,
+        store,
+        _dir: dir,
+    }
 }
 
 /// A new empty database on the test PostgreSQL server. It is left for the
@@ -73,10 +79,14 @@ pub async fn spawn_app_at(url: &str, dir: tempfile::TempDir, mail: bool) -> Test
 /// made them.
 pub async fn fresh_postgres() -> String {
     use sqlx::Connection;
-    let url = std::env::var("ACCORD_TEST_POSTGRES_URL").expect("ACCORD_TEST_POSTGRES_URL is not set");
+    let url =
+        std::env::var("ACCORD_TEST_POSTGRES_URL").expect("ACCORD_TEST_POSTGRES_URL is not set");
     let name = format!("accord_web_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-    sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
     let (base, _) = url.rsplit_once('/').unwrap();
     format!("{base}/{name}")
 }
@@ -85,7 +95,10 @@ pub async fn fresh_postgres() -> String {
 /// failure, not a skip.
 pub fn postgres_configured() -> bool {
     let set = std::env::var("ACCORD_TEST_POSTGRES_URL").is_ok_and(|v| !v.is_empty());
-    assert!(set || std::env::var("CI").is_err(), "CI must set ACCORD_TEST_POSTGRES_URL");
+    assert!(
+        set || std::env::var("CI").is_err(),
+        "CI must set ACCORD_TEST_POSTGRES_URL"
+    );
     set
 }
 
@@ -113,22 +126,38 @@ impl Client {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
-        Self { http, base: app.base.clone(), csrf: String::new() }
+        Self {
+            http,
+            base: app.base.clone(),
+            csrf: String::new(),
+        }
     }
 
     async fn read(&mut self, r: reqwest::Response) -> Page {
         let status = r.status().as_u16();
-        let location = r.headers().get("location").map(|v| v.to_str().unwrap().to_owned());
+        let location = r
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned());
         let body = r.text().await.unwrap();
         if let Some(t) = csrf_in(&body) {
             self.csrf = t;
         }
-        Page { status, location, body }
+        Page {
+            status,
+            location,
+            body,
+        }
     }
 
     /// GET a path.
     pub async fn get(&mut self, path: &str) -> Page {
-        let r = self.http.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
         self.read(r).await
     }
 
@@ -175,7 +204,15 @@ pub async fn signup(app: &TestApp, name: &str, email: &str) -> Client {
     let mut c = Client::new(app);
     c.get("/signup").await;
     let page = c
-        .post("/signup", &[("name", name), ("email", email), ("password", "correct horse battery"), ("next", "/")])
+        .post(
+            "/signup",
+            &[
+                ("name", name),
+                ("email", email),
+                ("password", "correct horse battery"),
+                ("next", "/"),
+            ],
+        )
         .await;
     assert_eq!(page.status, 303, "signup failed: {}", page.body);
     c.get("/").await;
@@ -184,7 +221,16 @@ pub async fn signup(app: &TestApp, name: &str, email: &str) -> Client {
 
 /// Starts a partnership as `c` and returns its id.
 pub async fn start_partnership(c: &mut Client, title: &str) -> String {
-    let page = c.post("/partnerships", &[("title", title), ("scenario", "general"), ("timezone", "Europe/Berlin")]).await;
+    let page = c
+        .post(
+            "/partnerships",
+            &[
+                ("title", title),
+                ("scenario", "general"),
+                ("timezone", "Europe/Berlin"),
+            ],
+        )
+        .await;
     assert_eq!(page.status, 303, "{}", page.body);
     let id = page.location.unwrap().trim_start_matches("/p/").to_owned();
     c.get(&format!("/p/{id}")).await;
@@ -193,9 +239,17 @@ pub async fn start_partnership(c: &mut Client, title: &str) -> String {
 
 /// Invites someone as `role` and returns the invitation path (`/invite/…`).
 pub async fn invite(c: &mut Client, id: &str, role: &str) -> String {
-    let page = c.post(&format!("/p/{id}/invitations"), &[("role", role), ("email", "")]).await;
+    let page = c
+        .post(
+            &format!("/p/{id}/invitations"),
+            &[("role", role), ("email", "")],
+        )
+        .await;
     assert_eq!(page.status, 200, "{}", page.body);
-    let at = page.body.find("/invite/").expect("the page shows the invitation link");
+    let at = page
+        .body
+        .find("/invite/")
+        .expect("the page shows the invitation link");
     let end = page.body[at..].find('"').unwrap();
     page.body[at..at + end].to_owned()
 }

@@ -9,7 +9,12 @@ use super::super::fields::spec;
 use super::*;
 
 fn submitted(pairs: &[(&str, &str)]) -> Submitted {
-    collect(&pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<Vec<_>>())
+    collect(
+        &pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect::<Vec<_>>(),
+    )
 }
 
 fn doc() -> Value {
@@ -21,18 +26,34 @@ fn doc() -> Value {
 fn root_fields_set_and_remove_values_and_empty_tables() {
     let cadence = spec("cadence").unwrap_or_else(|| unreachable!());
     let mut d = doc();
-    let form = submitted(&[("cadence.interval_weeks", "2"), ("cadence.weekdays", "monday"), ("cadence.weekdays", "thursday"), ("cadence.time", "08:00")]);
+    let form = submitted(&[
+        ("cadence.interval_weeks", "2"),
+        ("cadence.weekdays", "monday"),
+        ("cadence.weekdays", "thursday"),
+        ("cadence.time", "08:00"),
+    ]);
     assert!(apply(cadence, &mut d, &form).is_ok());
-    assert_eq!(d["cadence"], json!({"interval_weeks": 2, "weekdays": ["monday", "thursday"], "time": "08:00"}));
+    assert_eq!(
+        d["cadence"],
+        json!({"interval_weeks": 2, "weekdays": ["monday", "thursday"], "time": "08:00"})
+    );
     assert!(apply(cadence, &mut d, &submitted(&[])).is_ok());
-    assert!(d.get("cadence").is_none(), "an emptied table goes away: {d}");
+    assert!(
+        d.get("cadence").is_none(),
+        "an emptied table goes away: {d}"
+    );
 }
 
 #[test]
 fn list_entries_keep_fields_the_form_does_not_show_and_blank_ones_go() {
     let goals = spec("goals").unwrap_or_else(|| unreachable!());
     let mut d = doc();
-    let form = submitted(&[("goal.0.party", "maya"), ("goal.0.outcome", "Ship v2"), ("goal.1.party", ""), ("goal.1.outcome", "")]);
+    let form = submitted(&[
+        ("goal.0.party", "maya"),
+        ("goal.0.outcome", "Ship v2"),
+        ("goal.1.party", ""),
+        ("goal.1.outcome", ""),
+    ]);
     assert!(apply(goals, &mut d, &form).is_ok());
     assert_eq!(d["goal"].as_array().map(Vec::len), Some(1));
     assert_eq!(d["goal"][0]["outcome"], "Ship v2");
@@ -47,9 +68,16 @@ fn unreadable_numbers_are_reported_by_field_and_nothing_changes() {
     let commitment = spec("commitment").unwrap_or_else(|| unreachable!());
     let mut d = doc();
     let before = d.clone();
-    let form = submitted(&[("party.0.commitment_level", "eight"), ("party.1.commitment_level", "7")]);
+    let form = submitted(&[
+        ("party.0.commitment_level", "eight"),
+        ("party.1.commitment_level", "7"),
+    ]);
     let errors = apply(commitment, &mut d, &form).err().unwrap_or_default();
-    assert!(errors.get("party.0.commitment_level").is_some_and(|m| m.contains("whole number")));
+    assert!(
+        errors
+            .get("party.0.commitment_level")
+            .is_some_and(|m| m.contains("whole number"))
+    );
     assert_eq!(d, before);
 }
 

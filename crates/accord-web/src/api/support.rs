@@ -1,0 +1,337 @@
+//! What every API handler shares: extractors whose failures answer in the
+//! one JSON error shape (a body, a path, a query string that does not fit
+//! is an `ErrorBody`, never axum's plain-text rejection), the
+//! `Idempotency-Key` header and the replay of stored answers, and the
+//! catch-all that gives 405s and unknown `/api` paths the same shape.
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::{LazyLock, Mutex, PoisonError};
+
+use accord_store::{StoredResponse, User};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use crate::error::{ApiError, AppError, ErrorBody};
+use crate::state::AppState;
+
+/// A JSON request body; a body that is not JSON or does not fit the type
+/// is a 422 `invalid` naming the field at fault when one is.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// Path parameters; a path that cannot be read is "not found".
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// A query string; one that does not fit is a 422 `invalid`.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let e = match r {
+            JsonRejection::MissingJsonContentType(_) => AppError::Invalid {
+                field: None,
+                message: "Send the body as JSON, with `Content-Type: application/json`.".into(),
+            },
+            JsonRejection::JsonSyntaxError(e) => AppError::Invalid {
+                field: None,
+                message: format!(
+                    "The body is not valid JSON: {}",
+                    serde_detail(&e.body_text()).1
+                ),
+            },
+            JsonRejection::JsonDataError(e) => {
+                let (field, detail) = serde_detail(&e.body_text());
+                AppError::Invalid {
+                    field,
+                    message: format!("The body does not fit this request: {detail}."),
+                }
+            }
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => AppError::Invalid {
+                field: None,
+                message: "The body is larger than the 1 MiB this API accepts.".into(),
+            },
+            other => AppError::Invalid {
+                field: None,
+                message: format!("The body could not be read: {}.", other.body_text()),
+            },
+        };
+        Self(e)
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        Self(AppError::NotFound)
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        let (field, detail) = serde_detail(&r.body_text());
+        Self(AppError::Invalid {
+            field,
+            message: format!("The query string does not fit this request: {detail}."),
+        })
+    }
+}
+
+/// The field at fault and the detail of axum's serde message, which reads
+/// `Failed to …: path.to[0].field: what is wrong at line 1 column 9`.
+fn serde_detail(text: &str) -> (Option<String>, String) {
+    let detail = text.split_once(": ").map_or(text, |(_, rest)| rest);
+    let detail = detail.rsplit_once(" at line ").map_or(detail, |(d, _)| d);
+    let (path, what) = match detail.split_once(": ") {
+        Some((p, w)) if !p.is_empty() && !p.contains(' ') => (Some(p.to_owned()), w),
+        _ => (None, detail),
+    };
+    let missing = what
+        .strip_prefix("missing field `")
+        .and_then(|m| m.split_once('`'))
+        .map(|(name, _)| name.to_owned());
+    let field = match (path, missing) {
+        (Some(p), Some(m)) if p != "." => Some(format!("{p}.{m}")),
+        (_, Some(m)) => Some(m),
+        (p, None) => p.filter(|p| p != "."),
+    };
+    (field, what.to_owned())
+}
+
+/// An error body built here rather than from an [`AppError`], for the few
+/// answers that have no variant there (405, a failed token request's 401
+/// that names the field).
+pub fn error_response(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    field: Option<&str>,
+) -> Response {
+    let body = ErrorBody {
+        error: code.to_owned(),
+        message: message.to_owned(),
+        field: field.map(str::to_owned),
+        problems: Vec::new(),
+    };
+    (status, Json(body)).into_response()
+}
+
+/// Gives every error answer of the API the JSON shape, for the ones axum
+/// makes itself (405 for a method a path does not have) and any other
+/// that is not JSON yet. Successful answers pass untouched.
+pub async fn json_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = match status {
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "This path does not answer this method; the Allow header lists the ones it does.",
+        ),
+        StatusCode::NOT_FOUND => (
+            "not_found",
+            "There is nothing here, or it is not yours to see.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "invalid",
+            "The body is larger than the 1 MiB this API accepts.",
+        ),
+        s if s.is_client_error() => ("invalid", "The request could not be read."),
+        _ => (
+            "internal",
+            "Something went wrong on our side. It has been logged; please try again.",
+        ),
+    };
+    let (mut parts, _) = response.into_parts();
+    let body = ErrorBody {
+        error: code.to_owned(),
+        message: message.to_owned(),
+        field: None,
+        problems: Vec::new(),
+    };
+    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    parts
+        .headers
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Unknown paths under `/api`: 404 in the JSON shape.
+pub async fn unknown_path() -> ApiError {
+    ApiError(AppError::NotFound)
+}
+
+/// The `Idempotency-Key` header of a creating request, if sent: 1 to 200
+/// visible ASCII characters.
+#[derive(Debug, Clone, Default)]
+pub struct IdempotencyKey(pub Option<String>);
+
+/// The header's name.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get(IDEMPOTENCY_KEY) else {
+            return Ok(Self(None));
+        };
+        let key =
+            value.to_str().ok().map(str::trim).filter(|k| {
+                (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic())
+            });
+        match key {
+            Some(k) => Ok(Self(Some(k.to_owned()))),
+            None => Err(AppError::invalid(
+                IDEMPOTENCY_KEY,
+                "An Idempotency-Key is 1 to 200 visible ASCII characters, such as a UUID.",
+            )
+            .into()),
+        }
+    }
+}
+
+/// The keys being worked on in this process: a retry that arrives while
+/// the first request is still running is refused instead of running twice.
+static IN_FLIGHT: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+
+/// A claim on a key in [`IN_FLIGHT`], given up when dropped.
+struct Claim(String);
+
+impl Claim {
+    fn take(key: String) -> Option<Self> {
+        let fresh = IN_FLIGHT
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(key.clone());
+        // Built only when the key was free: dropping a claim gives its key up.
+        fresh.then(|| Self(key))
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        IN_FLIGHT
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.0);
+    }
+}
+
+/// Runs a creating request at most once per idempotency key: without a key
+/// it just runs; with one, a stored answer to the same user, endpoint and
+/// key is sent again (with `Idempotent-Replayed: true`) and nothing runs.
+/// Only successful answers are stored, after `redact` has removed what must
+/// never be stored (secrets shown once), so a failed request can be
+/// retried with the same key.
+pub async fn idempotent<F>(
+    state: &AppState,
+    user: &User,
+    key: IdempotencyKey,
+    scope: &str,
+    redact: fn(&mut Value),
+    run: F,
+) -> Result<Response, ApiError>
+where
+    F: Future<Output = Result<(StatusCode, Value), ApiError>>,
+{
+    let Some(key) = key.0 else {
+        let (status, body) = run.await?;
+        return Ok((status, Json(body)).into_response());
+    };
+    let stored_key = format!("{scope}\n{key}");
+    if let Some(stored) = state
+        .store
+        .idempotent_response(&user.id, &stored_key)
+        .await?
+    {
+        return replay(stored);
+    }
+    let Some(_claim) = Claim::take(format!("{}\n{stored_key}", user.id)) else {
+        return Err(AppError::Conflict(
+            "A request with this Idempotency-Key is still being processed; retry in a moment."
+                .into(),
+        )
+        .into());
+    };
+    // The first request may have finished between the look-up and the claim.
+    if let Some(stored) = state
+        .store
+        .idempotent_response(&user.id, &stored_key)
+        .await?
+    {
+        return replay(stored);
+    }
+    let (status, body) = run.await?;
+    if status.is_success() {
+        let mut kept = body.clone();
+        redact(&mut kept);
+        let stored = StoredResponse {
+            status: status.as_u16(),
+            body: kept.to_string(),
+        };
+        state
+            .store
+            .store_idempotent_response(&user.id, &stored_key, &stored, state.clock.now())
+            .await?;
+    }
+    Ok((status, Json(body)).into_response())
+}
+
+/// Nothing to leave out of a stored answer.
+pub fn keep_all(_: &mut Value) {}
+
+fn replay(stored: StoredResponse) -> Result<Response, ApiError> {
+    let status =
+        StatusCode::from_u16(stored.status).map_err(|e| AppError::internal(e.to_string()))?;
+    Response::builder()
+        .status(status)
+        .header(CONTENT_TYPE, "application/json")
+        .header("idempotent-replayed", "true")
+        .body(Body::from(stored.body))
+        .map_err(|e| AppError::internal(e.to_string()).into())
+}
+
+/// The JSON of a response value, for [`idempotent`].
+pub fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, ApiError> {
+    serde_json::to_value(v).map_err(|e| AppError::internal(e.to_string()).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serde_messages_name_the_field() {
+        let t = "Failed to deserialize the JSON body into the target type: revision: invalid type: string \"x\", expected i64 at line 1 column 16";
+        assert_eq!(
+            serde_detail(t),
+            (
+                Some("revision".into()),
+                "invalid type: string \"x\", expected i64".into()
+            )
+        );
+        let t = "Failed to deserialize the JSON body into the target type: missing field `title` at line 1 column 2";
+        assert_eq!(serde_detail(t).0.as_deref(), Some("title"));
+        let t = "Failed to deserialize the JSON body into the target type: b[0]: missing field `y` at line 1 column 23";
+        assert_eq!(serde_detail(t).0.as_deref(), Some("b[0].y"));
+    }
+}

@@ -1,0 +1,493 @@
+//! The authorization matrix of the HTML side: every page route (GET and
+//! POST, as the routers declare them) against five actors — a partner
+//! (maya), the other partner (jonas), the coach, a member of another
+//! partnership (olga, with a partnership of her own) and an anonymous
+//! visitor — each with an asserted status, and the partnership's state
+//! compared before and after every request that must not change it.
+//!
+//! Non-members get 404 for anything naming the partnership, whatever id
+//! is in the URL (this one, a random one, a malformed one, their own
+//! combined with this partnership's invitation ids), and never see its
+//! title. Anonymous visitors are sent to log in. Besides: every
+//! state-changing form refuses a missing or wrong CSRF token and
+//! cross-site requests, and no GET changes anything. Every response
+//! carries an `x-request-id`.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod pages_support;
+
+use common::*;
+use pages_support::{Snapshot, multipart, pid, snapshot};
+
+/// Distinctive, so that a leak is found by searching for it.
+const TITLE: &str = "Maya and Jonas in confidence";
+
+const ACTORS: [&str; 5] = ["maya", "jonas", "coach", "outsider", "anonymous"];
+const MAYA: usize = 0;
+const OUTSIDER: usize = 3;
+const VISITOR: usize = 4;
+
+/// What a request must get.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum E {
+    /// 200.
+    Ok,
+    /// 303 to a location starting with this (`{p}` filled in).
+    Go(&'static str),
+    /// 303 to the login page.
+    Login,
+    /// 403.
+    Forbidden,
+    /// 404.
+    NotFound,
+    /// Another status (a refusal that shows the actor got past access
+    /// checks, or one that is the same for everyone).
+    S(u16),
+}
+use E::*;
+
+/// One route with its expectation per actor, in `ACTORS` order. The path
+/// and the form (a query string; `UPLOAD` sends the draft as a file) may
+/// hold `{p}` (the partnership), `{inv}` (a pending invitation of it),
+/// `{used}` (a used invitation token), `{tok}` (maya's API token id) and
+/// `{rev}` (the draft's revision when sent).
+struct Row {
+    method: &'static str,
+    path: String,
+    form: &'static str,
+    expect: [E; 5],
+}
+
+const MEMBERS: [E; 5] = [Ok, Ok, Ok, NotFound, Login];
+const ALL: [E; 5] = [Ok; 5];
+const USERS: [E; 5] = [Ok, Ok, Ok, Ok, Login];
+
+/// Changes only the partners may make.
+const fn partners(to: &'static str) -> [E; 5] {
+    [Go(to), Go(to), Forbidden, NotFound, Login]
+}
+
+/// Every page route.
+#[rustfmt::skip]
+fn routes() -> Vec<Row> {
+    let r = |method, path: &str, form, expect| Row { method, path: path.to_owned(), form, expect };
+    let mut rows = vec![
+        r("GET", "/", "", ALL),
+        r("POST", "/partnerships", "title=Another&scenario=general&timezone=UTC", [Go("/p/"), Go("/p/"), Go("/p/"), Go("/p/"), Login]),
+        r("GET", "/p/{p}", "", MEMBERS),
+        r("GET", "/p/{p}/edit", "", [Go("/p/{p}/edit/context"), Go("/p/{p}/edit/context"), Go("/p/{p}/edit/context"), NotFound, Login]),
+    ];
+    for section in ["context", "history", "goals", "boundaries", "cadence", "agenda", "support",
+                    "consequences", "recalibration", "commitment", "ground-rules", "wellbeing"] {
+        rows.push(r("GET", &format!("/p/{{p}}/edit/{section}"), "", MEMBERS));
+    }
+    rows.extend([
+        r("POST", "/p/{p}/edit/agenda", "revision={rev}&agenda.items=Commitments+kept&then=stay", partners("/p/{p}/edit/agenda?saved=agenda")),
+        r("POST", "/p/{p}/edit/agenda/preview", "agenda.items=Venting", MEMBERS),
+        r("POST", "/p/{p}/sign", "revision={rev}", partners("/p/{p}")),
+        r("GET", "/p/{p}/draft.toml", "", MEMBERS),
+        r("GET", "/p/{p}/versions/1", "", MEMBERS),
+        r("GET", "/p/{p}/versions/1/agreement.toml", "", MEMBERS),
+        r("GET", "/p/{p}/compare?from=1&to=draft", "", MEMBERS),
+        r("GET", "/p/{p}/compare?from=x&to=draft", "", [S(422), S(422), S(422), NotFound, Login]),
+        r("GET", "/p/{p}/guide", "", MEMBERS),
+        r("UPLOAD", "/p/{p}/upload", "revision={rev}", partners("/p/{p}")),
+        // Every place is taken: partners get past the checks to a 422.
+        r("POST", "/p/{p}/invitations", "role=coach&email=", [S(422), S(422), Forbidden, NotFound, Login]),
+        r("POST", "/p/{p}/invitations/{inv}/withdraw", "", partners("/p/{p}")),
+        // An invitation link is a secret of its own; a used one says so
+        // (and nothing else), an unknown one is not there.
+        r("GET", "/invite/{used}", "", [S(410); 5]),
+        r("POST", "/invite/{used}", "", [S(409), S(409), S(409), S(409), Login]),
+        r("GET", "/invite/no-such-token", "", [NotFound; 5]),
+        r("POST", "/invite/no-such-token", "", [S(409), S(409), S(409), S(409), Login]),
+        r("GET", "/signup", "", ALL),
+        r("POST", "/signup", "name=Again&email=maya@example.org&password=long+enough+1", [S(409); 5]),
+        r("GET", "/login", "", ALL),
+        r("POST", "/login", "email=nobody@example.org&password=wrong+password", [S(401); 5]),
+        r("GET", "/account", "", USERS),
+        r("POST", "/account/password", "current=whatever&new=short", [S(422), S(422), S(422), S(422), Login]),
+        r("POST", "/account/tokens", "label=matrix", USERS),
+        r("POST", "/account/tokens/{tok}/revoke", "", [Go("/account"), NotFound, NotFound, NotFound, Login]),
+        r("GET", "/forgot", "", ALL),
+        r("POST", "/forgot", "email=nobody@example.org", ALL),
+        r("GET", "/reset/no-such-token", "", ALL),
+        r("POST", "/reset/no-such-token", "password=long+enough+1", [S(409); 5]),
+        r("GET", "/healthz", "", ALL),
+        r("GET", "/static/app.css", "", ALL),
+        r("GET", "/static/app.js", "", ALL),
+        // Last: it ends the sessions.
+        r("POST", "/logout", "", [Go("/login"); 5]),
+    ]);
+    rows
+}
+
+struct World {
+    app: TestApp,
+    clients: Vec<Client>,
+    id: String,
+    own: String,
+    pending: Vec<String>,
+    used: String,
+    token_id: String,
+}
+
+/// This partnership, fully joined and signed once, with spare pending
+/// invitations; olga with a partnership of her own; a visitor.
+async fn world() -> World {
+    let app = spawn_app().await;
+    let mut maya = signup(&app, "Maya Chen", "maya@example.org").await;
+    let id = start_partnership(&mut maya, TITLE).await;
+    for _ in 0..20 {
+        invite(&mut maya, &id, "coach").await;
+    }
+    let invitations = app.store.invitations(&pid(&id)).await.unwrap();
+    let pending = invitations.iter().map(|i| i.id.to_string()).collect();
+    let used = invite(&mut maya, &id, "partner").await;
+    let mut jonas = signup(&app, "Jonas Berg", "jonas@example.org").await;
+    jonas.get(&used).await;
+    assert_eq!(jonas.post(&used, &[]).await.status, 303);
+    let link = invite(&mut maya, &id, "coach").await;
+    let mut coach = signup(&app, "Ruth Coach", "ruth@example.org").await;
+    coach.get(&link).await;
+    assert_eq!(coach.post(&link, &[]).await.status, 303);
+    for c in [&mut maya, &mut jonas] {
+        c.get(&format!("/p/{id}")).await;
+        let page = c.post(&format!("/p/{id}/sign"), &[("revision", "2")]).await;
+        assert_eq!(page.status, 303);
+    }
+    let mut olga = signup(&app, "Olga Ilves", "olga@example.org").await;
+    let own = start_partnership(&mut olga, "Olga and Piet").await;
+    invite(&mut olga, &own, "partner").await;
+    let page = maya.post("/account/tokens", &[("label", "script")]).await;
+    let at = page.body.find("/account/tokens/").unwrap() + "/account/tokens/".len();
+    let token_id = page.body[at..at + page.body[at..].find('/').unwrap()].to_owned();
+    let mut visitor = Client::new(&app);
+    visitor.get("/login").await;
+    let mut clients = vec![maya, jonas, coach, olga, visitor];
+    for c in &mut clients[..4] {
+        c.get("/account").await;
+    }
+    let used = used.trim_start_matches("/invite/").to_owned();
+    World {
+        app,
+        clients,
+        id,
+        own,
+        pending,
+        used,
+        token_id,
+    }
+}
+
+async fn state(w: &World) -> Snapshot {
+    snapshot(&w.app, &w.id).await
+}
+
+struct Sent {
+    status: u16,
+    location: Option<String>,
+    body: String,
+    request_id: bool,
+}
+
+/// How the CSRF side of a request is made.
+#[derive(Clone, Copy, PartialEq)]
+enum Csrf<'a> {
+    Token,
+    Missing,
+    Wrong,
+    /// The right token, and this header.
+    Header(&'a str, &'a str),
+}
+
+/// Sends `row` as `actor` with `{p}` = `p`, filling in the other
+/// placeholders.
+async fn send(w: &mut World, actor: usize, row: &Row, p: &str, csrf: Csrf<'_>) -> Sent {
+    let (revision, draft) = state(w).await.0;
+    let mut fill = |s: &str| {
+        let s = s.replace("{p}", p).replace("{used}", &w.used);
+        let s = s.replace("{tok}", &w.token_id);
+        let s = s.replace("{rev}", &revision.to_string());
+        match s.contains("{inv}") {
+            true => s.replace("{inv}", &w.pending.pop().expect("a spare invitation")),
+            false => s,
+        }
+    };
+    let path = fill(&row.path);
+    let mut form = pages_support::form(&fill(row.form));
+    let c = &w.clients[actor];
+    match csrf {
+        Csrf::Token | Csrf::Header(..) => form.insert(0, ("csrf".into(), c.csrf.clone())),
+        Csrf::Wrong => form.insert(0, ("csrf".into(), "forged".into())),
+        Csrf::Missing => {}
+    }
+    let url = format!("{}{path}", c.base);
+    let (content_type, body) = match row.method {
+        "GET" => ("text/plain".to_owned(), Vec::new()),
+        "POST" => {
+            let body = serde_urlencoded::to_string(&form).unwrap();
+            (
+                "application/x-www-form-urlencoded".to_owned(),
+                body.into_bytes(),
+            )
+        }
+        _ => {
+            let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (&k[..], &v[..])).collect();
+            multipart(&fields, draft.as_bytes())
+        }
+    };
+    let mut request = match row.method {
+        "GET" => c.http.get(url),
+        _ => c
+            .http
+            .post(url)
+            .header("content-type", content_type)
+            .body(body),
+    };
+    if let Csrf::Header(name, value) = csrf {
+        request = request.header(name, value);
+    }
+    let r = request.send().await.unwrap();
+    let status = r.status().as_u16();
+    let location = pages_support::location(&r);
+    let request_id = r.headers().contains_key("x-request-id");
+    let body = r.text().await.unwrap();
+    Sent {
+        status,
+        location,
+        body,
+        request_id,
+    }
+}
+
+fn matches(expect: E, got: &Sent, p: &str) -> bool {
+    let to = |prefix: &str| {
+        let prefix = prefix.replace("{p}", p);
+        let location = got.location.as_deref().unwrap_or_default();
+        got.status == 303 && location.starts_with(&prefix)
+    };
+    match expect {
+        Ok => got.status == 200,
+        Go(prefix) => to(prefix),
+        Login => to("/login"),
+        Forbidden => got.status == 403,
+        NotFound => got.status == 404,
+        S(s) => got.status == s,
+    }
+}
+
+#[tokio::test]
+async fn every_route_for_every_actor() {
+    let mut w = world().await;
+    let (id, own) = (w.id.clone(), w.own.clone());
+    let random = uuid::Uuid::new_v4().to_string();
+    let padded = format!("%0A{id}");
+    let mut failures = Vec::new();
+    for row in routes() {
+        // This partnership for everyone; for rows naming one, other ids
+        // too: random and malformed ones (404 for everyone, the visitor
+        // is sent to log in), this one after a line break (the member's
+        // answer, never a broken redirect), and for the outsider their
+        // own partnership with this one's invitation ids.
+        let mut cases: Vec<(usize, &str, E)> =
+            (0..5).map(|a| (a, &id[..], row.expect[a])).collect();
+        if row.path.contains("{p}") {
+            for bad in [&random[..], "not-a-partnership", "1%20OR%201=1"] {
+                cases.push((MAYA, bad, NotFound));
+                cases.push((OUTSIDER, bad, NotFound));
+                cases.push((VISITOR, bad, row.expect[VISITOR]));
+            }
+            cases.push((MAYA, &padded, row.expect[MAYA]));
+            cases.push((OUTSIDER, &padded, NotFound));
+            if row.path.contains("{inv}") {
+                cases.push((OUTSIDER, &own, NotFound));
+            }
+        }
+        for (actor, p, expect) in cases {
+            let before = state(&w).await;
+            let got = send(&mut w, actor, &row, p, Csrf::Token).await;
+            let what = format!("{} {} as {} with {p}", row.method, row.path, ACTORS[actor]);
+            if !matches(expect, &got, &id) {
+                let (status, location) = (got.status, &got.location);
+                failures.push(format!(
+                    "{what}: expected {expect:?}, got {status} {location:?}"
+                ));
+            }
+            if !got.request_id {
+                failures.push(format!("{what}: no x-request-id"));
+            }
+            if actor == OUTSIDER && got.body.contains(TITLE) {
+                failures.push(format!("{what}: the outsider saw the title"));
+            }
+            let may_change = row.method != "GET" && matches!(expect, Go(_)) && p.ends_with(&id);
+            if !may_change && state(&w).await != before {
+                failures.push(format!("{what}: the partnership changed"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // The members' own changes went through, and nobody else's did.
+    let ((revision, _), members, invitations, versions) = state(&w).await;
+    assert!(revision > 2 && members.len() == 3 && versions.len() == 2);
+    let open = invitations
+        .iter()
+        .filter(|i| i.accepted_at.is_none())
+        .count();
+    assert_eq!(open, 17, "three withdrawn by the partners");
+}
+
+#[tokio::test]
+async fn state_changing_forms_refuse_forgery() {
+    let mut w = world().await;
+    let id = w.id.clone();
+    let store = w.app.store.clone();
+    let maya = store
+        .user_by_email("maya@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    let tokens = store.api_tokens(&maya.id).await.unwrap().len();
+    let memberships = store.memberships(&maya.id).await.unwrap().len();
+    let outbox = w.app.outbox.sent().len();
+    let anonymous_forms = ["/signup", "/login", "/forgot", "/reset/no-such-token"];
+    let mut rows: Vec<Row> = routes().into_iter().filter(|r| r.method != "GET").collect();
+    // Forms that would succeed with the right token.
+    for r in &mut rows {
+        match r.path.as_str() {
+            "/signup" => r.form = "name=Eve&email=eve@example.org&password=long+enough+1",
+            "/login" => r.form = "email=maya@example.org&password=correct+horse+battery",
+            _ => {}
+        }
+    }
+    let mut failures = Vec::new();
+    for row in &rows {
+        let actor = if anonymous_forms.contains(&row.path.as_str()) {
+            VISITOR
+        } else {
+            MAYA
+        };
+        for csrf in [
+            Csrf::Missing,
+            Csrf::Wrong,
+            Csrf::Header("sec-fetch-site", "cross-site"),
+            Csrf::Header("sec-fetch-site", "same-site"),
+            Csrf::Header("origin", "http://evil.example"),
+            Csrf::Header("origin", "null"),
+        ] {
+            let before = state(&w).await;
+            let got = send(&mut w, actor, row, &id, csrf).await;
+            let what = format!("{} {}", row.method, row.path);
+            if got.status != 403 {
+                failures.push(format!("{what}: got {} {:?}", got.status, got.location));
+            }
+            if state(&w).await != before {
+                failures.push(format!("{what}: the partnership changed"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        store
+            .user_by_email("eve@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(store.api_tokens(&maya.id).await.unwrap().len(), tokens);
+    assert_eq!(
+        store.memberships(&maya.id).await.unwrap().len(),
+        memberships
+    );
+    assert_eq!(w.app.outbox.sent().len(), outbox);
+    assert_eq!(
+        w.clients[MAYA].get("/account").await.status,
+        200,
+        "logged out"
+    );
+    assert_eq!(
+        w.clients[VISITOR].get("/account").await.status,
+        303,
+        "logged in"
+    );
+
+    // The same requests from this site go through.
+    let same_origin = w.app.base.clone();
+    let sign = rows.iter().find(|r| r.path == "/p/{p}/sign").unwrap();
+    let got = send(
+        &mut w,
+        MAYA,
+        sign,
+        &id,
+        Csrf::Header("origin", &same_origin),
+    )
+    .await;
+    assert_eq!(got.status, 303);
+    let same_origin = Csrf::Header("sec-fetch-site", "same-origin");
+    assert_eq!(send(&mut w, MAYA, sign, &id, same_origin).await.status, 303);
+    let login = rows.iter().find(|r| r.path == "/login").unwrap();
+    assert_eq!(
+        send(&mut w, VISITOR, login, &id, Csrf::Token).await.status,
+        303
+    );
+}
+
+#[tokio::test]
+async fn no_get_changes_anything() {
+    let mut w = world().await;
+    let id = w.id.clone();
+    let rows = routes();
+    // The routes that take POST only (and the upload).
+    let has_get = |path: &str| rows.iter().any(|g| g.method == "GET" && g.path == path);
+    let mut failures = Vec::new();
+    for row in rows
+        .iter()
+        .filter(|r| r.method != "GET" && !has_get(&r.path))
+    {
+        let get = Row {
+            method: "GET",
+            path: row.path.clone(),
+            form: "",
+            expect: row.expect,
+        };
+        for (actor, name) in ACTORS.iter().enumerate() {
+            let before = state(&w).await;
+            let got = send(&mut w, actor, &get, &id, Csrf::Token).await;
+            if got.status != 405 || !got.request_id {
+                failures.push(format!("GET {} as {name}: got {}", row.path, got.status));
+            }
+            if state(&w).await != before {
+                failures.push(format!(
+                    "GET {} as {name}: the partnership changed",
+                    row.path
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let store = &w.app.store;
+    let maya = store
+        .user_by_email("maya@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.api_tokens(&maya.id).await.unwrap().len(),
+        1,
+        "revoked"
+    );
+    assert_eq!(store.memberships(&maya.id).await.unwrap().len(), 1);
+    for c in &mut w.clients[..4] {
+        assert_eq!(
+            c.get("/account").await.status,
+            200,
+            "GET /logout logged out"
+        );
+    }
+}
