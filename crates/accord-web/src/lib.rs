@@ -3,7 +3,28 @@
 //! and `/healthz`. Handlers are thin: each feature module goes from its
 //! routes to the store, with the agreement engine (`accord-core`) doing the
 //! domain work. The binary (`accord serve`) builds an [`AppState`] and calls
-//! [`router`].
+//! [`router`] (or [`serve`]).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use accord_web::{AppState, FixedClock, Settings, router};
+//! use axum::body::Body;
+//! use axum::http::Request;
+//! use tower::ServiceExt;
+//!
+//! # tokio::runtime::Runtime::new()?.block_on(async {
+//! # let dir = tempfile::tempdir()?;
+//! let url = format!("sqlite://{}", dir.path().join("accord.db").display());
+//! let store = Arc::new(accord_store::Db::connect(&url).await?);
+//! let clock = Arc::new(FixedClock::new("2026-03-02T09:00:00Z".parse()?));
+//! let app = router(AppState::new(store, clock, None, Settings::new("http://localhost:8080")));
+//!
+//! let response = app.oneshot(Request::get("/healthz").body(Body::empty())?).await?;
+//! assert_eq!(response.status(), 200);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod accounts;
 pub mod api;

@@ -272,14 +272,8 @@ pub async fn compare_versions(
     ApiQuery(sides): ApiQuery<Sides>,
 ) -> Result<Json<Comparison>, ApiError> {
     let access = access::member(&state, &user, &id).await?;
-    let (from, old) = side(&state, &access, &sides.from).await?;
-    // `side` names `from` as the field at fault whichever side it reads.
-    let (to, new) = side(&state, &access, &sides.to)
-        .await
-        .map_err(|e| match e {
-            AppError::Invalid { message, .. } => AppError::invalid("to", message),
-            other => other,
-        })?;
+    let (from, old) = side(&state, &access, "from", &sides.from).await?;
+    let (to, new) = side(&state, &access, "to", &sides.to).await?;
     let rows = diff(&old, &new);
     let changes = rows.iter().filter(|r| r.kind != "same").count();
     Ok(Json(Comparison {

@@ -104,10 +104,19 @@ pub struct Sides {
     pub to: String,
 }
 
-/// The label and text of one side.
+/// The compare page's query: both sides may be missing from a hand-made URL.
+#[derive(Debug, Deserialize)]
+pub struct PageSides {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The label and text of one side; `field` names the side (`from` or
+/// `to`) in errors.
 pub async fn side(
     state: &AppState,
     access: &Access,
+    field: &'static str,
     which: &str,
 ) -> Result<(String, String), AppError> {
     let which = which.trim();
@@ -119,7 +128,7 @@ pub async fn side(
     }
     let n = which.parse::<i64>().map_err(|_| {
         AppError::invalid(
-            "from",
+            field,
             format!("Choose a version number or \"draft\", not {which:?}."),
         )
     })?;
@@ -143,11 +152,17 @@ async fn compare_page(
     State(state): State<AppState>,
     me: CurrentUser,
     Path(id): Path<String>,
-    Query(sides): Query<Sides>,
+    Query(sides): Query<PageSides>,
 ) -> Result<ComparePage, AppError> {
+    // Membership first: an outsider learns nothing from a bad query.
     let access = access::member(&state, &me.user, &id).await?;
-    let (left, old) = side(&state, &access, &sides.from).await?;
-    let (right, new) = side(&state, &access, &sides.to).await?;
+    let pick = |v: Option<String>, field: &'static str| {
+        v.filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| AppError::invalid(field, "Choose the two versions to compare."))
+    };
+    let (from, to) = (pick(sides.from, "from")?, pick(sides.to, "to")?);
+    let (left, old) = side(&state, &access, "from", &from).await?;
+    let (right, new) = side(&state, &access, "to", &to).await?;
     let rows = diff(&old, &new);
     Ok(ComparePage {
         chrome: Chrome::from(&me),
