@@ -13,7 +13,7 @@ async fn two_app_processes_share_sessions_drafts_and_throttling() {
     if !postgres_configured() {
         return;
     }
-    let url = fresh_postgres().await;
+    let (url, _dropped_at_the_end) = fresh_postgres().await;
     // Both start at once: migrations must not trip over each other.
     let (a, b) = tokio::join!(
         spawn_app_at(&url, tempfile::tempdir().unwrap(), true),

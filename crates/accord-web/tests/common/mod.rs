@@ -22,6 +22,7 @@ pub struct TestApp {
     /// The app's store, for arranging and checking state.
     pub store: Arc<dyn Store>,
     _dir: tempfile::TempDir,
+    _pg: Option<PgGuard>,
 }
 
 /// Which database.
@@ -46,11 +47,19 @@ pub async fn spawn_app() -> TestApp {
 /// Starts the app; `mail` false runs it as if SMTP were not configured.
 pub async fn spawn_app_on(backend: Backend, mail: bool) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let url = match backend {
-        Backend::Sqlite => format!("sqlite://{}", dir.path().join("accord.db").display()),
-        Backend::Postgres => fresh_postgres().await,
+    let (url, guard) = match backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}", dir.path().join("accord.db").display()),
+            None,
+        ),
+        Backend::Postgres => {
+            let (url, guard) = fresh_postgres().await;
+            (url, Some(guard))
+        }
     };
-    spawn_app_at(&url, dir, mail).await
+    let mut app = spawn_app_at(&url, dir, mail).await;
+    app._pg = guard;
+    app
 }
 
 /// Starts an app process on an existing database: several of these on one
@@ -71,13 +80,41 @@ pub async fn spawn_app_at(url: &str, dir: tempfile::TempDir, mail: bool) -> Test
         outbox,
         store,
         _dir: dir,
+        _pg: None,
     }
 }
 
-/// A new empty database on the test PostgreSQL server. It is left for the
-/// server's owner to drop (CI machines are thrown away); names say what
-/// made them.
-pub async fn fresh_postgres() -> String {
+/// Drops its test database when dropped, ending the connections the app
+/// still holds.
+pub struct PgGuard {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgGuard {
+    fn drop(&mut self) {
+        let (url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop runs inside the test's runtime; a thread with its own can block.
+        let _ = std::thread::spawn(move || {
+            use sqlx::Connection;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&url).await {
+                    let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A new empty database on the test PostgreSQL server, dropped with its guard.
+pub async fn fresh_postgres() -> (String, PgGuard) {
     use sqlx::Connection;
     let url =
         std::env::var("ACCORD_TEST_POSTGRES_URL").expect("ACCORD_TEST_POSTGRES_URL is not set");
@@ -88,7 +125,13 @@ pub async fn fresh_postgres() -> String {
         .await
         .unwrap();
     let (base, _) = url.rsplit_once('/').unwrap();
-    format!("{base}/{name}")
+    (
+        format!("{base}/{name}"),
+        PgGuard {
+            admin_url: url.clone(),
+            name,
+        },
+    )
 }
 
 /// The PostgreSQL URL for tests, if configured; under CI its absence is a
