@@ -125,6 +125,15 @@ fn json_errors_give_positions_and_fields() {
     let err = from_json(text).unwrap_err();
     assert_eq!(fields(&err), [Some("goal[0].party")]);
     assert!(err.diagnostics[0].message.contains("\"c\""), "{err}");
+
+    // A value the model cannot read names its field too, and its place.
+    let text = "{\"format\": 1, \"party\": [{\"id\": \"a\", \"name\": \"A\",\n \"commitment_level\": 42}]}";
+    let err = from_json(text).unwrap_err();
+    assert_eq!(fields(&err), [Some("party[0].commitment_level")]);
+    let loc = err.diagnostics[0].location.as_ref().unwrap();
+    assert_eq!(loc.line, 2, "{err:?}");
+    // Trailing text after the document is still refused.
+    assert!(from_json("{\"format\": 1, \"party\": []} x").is_err());
 }
 
 #[test]

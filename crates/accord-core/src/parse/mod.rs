@@ -161,8 +161,20 @@ pub fn parse_toml(text: &str) -> Result<Agreement, ParseError> {
 }
 
 /// Parses a JSON agreement (the API's body) and validates it as a whole.
+/// Every problem names its field as a path (`party[0].commitment_level`),
+/// also a value the model cannot read, and carries its line and column.
 pub fn from_json(text: &str) -> Result<Agreement, ParseError> {
-    let agreement: Agreement = serde_json::from_str(text).map_err(|e| {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let read = serde_path_to_error::deserialize::<_, Agreement>(&mut de)
+        .map_err(|e| {
+            let path = e.path().to_string();
+            (
+                Some(path).filter(|p| !p.is_empty() && p != "."),
+                e.into_inner(),
+            )
+        })
+        .and_then(|a| de.end().map(|()| a).map_err(|e| (None, e)));
+    let agreement = read.map_err(|(field, e)| {
         // serde_json counts columns in bytes and appends the position to its
         // message; report characters, and the position once.
         let offset = locate::offset_of_byte_column(text, e.line(), e.column());
@@ -178,7 +190,7 @@ pub fn from_json(text: &str) -> Result<Agreement, ParseError> {
         };
         ParseError::single(
             message,
-            None,
+            field,
             Some(Location {
                 line,
                 column,

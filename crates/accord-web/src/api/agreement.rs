@@ -101,29 +101,13 @@ fn agreement_from_json(doc: &Value) -> Result<Agreement, AppError> {
         let diagnostics = e
             .diagnostics
             .into_iter()
-            .map(|d| match d.field {
-                Some(_) => Diagnostic {
-                    location: None,
-                    ..d
-                },
-                // A value the model cannot read: find where it is.
-                None => Diagnostic {
-                    field: field_at_fault(doc),
-                    location: None,
-                    ..d
-                },
+            .map(|d| Diagnostic {
+                location: None,
+                ..d
             })
             .collect();
         AppError::InvalidAgreement(diagnostics)
     })
-}
-
-/// The path of the value that stops `doc` from being read as an agreement.
-fn field_at_fault(doc: &Value) -> Option<String> {
-    match serde_path_to_error::deserialize::<_, Agreement>(doc) {
-        Err(e) => Some(e.path().to_string()).filter(|p| !p.is_empty() && p != "."),
-        Ok(_) => None,
-    }
 }
 
 /// Replaces the draft.

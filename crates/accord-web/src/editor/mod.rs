@@ -198,9 +198,11 @@ struct SavedQuery {
 }
 
 /// Why a section could not be applied.
-pub enum SectionProblem {
-    /// Fields at fault, by form name, and problems with no field on this page.
-    Fields(BTreeMap<String, String>, Vec<String>),
+pub struct SectionProblem {
+    /// Messages for fields of this page, by form name.
+    pub fields: BTreeMap<String, String>,
+    /// Problems with no field on this page.
+    pub others: Vec<String>,
 }
 
 /// Applies a section form to an agreement, validating the result with the
@@ -212,7 +214,10 @@ pub fn apply_section(
 ) -> Result<Result<Agreement, SectionProblem>, AppError> {
     let mut doc = json_of(agreement)?;
     if let Err(errors) = form::apply(spec, &mut doc, form) {
-        return Ok(Err(SectionProblem::Fields(errors, Vec::new())));
+        return Ok(Err(SectionProblem {
+            fields: errors,
+            others: Vec::new(),
+        }));
     }
     match from_json(&doc.to_string()) {
         Ok(a) => Ok(Ok(a)),
@@ -220,12 +225,10 @@ pub fn apply_section(
             let mut errors = BTreeMap::new();
             let mut problems = Vec::new();
             for d in e.diagnostics {
-                // Values the engine cannot even read (a date, a time zone)
-                // come with a position in the JSON text instead of a path.
-                let name = d.field.as_deref().map(form::field_name).or_else(|| {
-                    let leaf = field_at(&doc, d.location.as_ref()?.span.start)?;
-                    form_field_of(&leaf, form)
-                });
+                let name = d
+                    .field
+                    .as_deref()
+                    .and_then(|path| form_field_of(&form::field_name(path), form));
                 match name {
                     Some(n) if form.contains_key(&n) => {
                         errors.entry(n).or_insert(d.message);
@@ -233,54 +236,12 @@ pub fn apply_section(
                     _ => problems.push(d.message),
                 }
             }
-            Ok(Err(SectionProblem::Fields(errors, problems)))
+            Ok(Err(SectionProblem {
+                fields: errors,
+                others: problems,
+            }))
         }
     }
-}
-
-/// The path (as a form field name) of the value at byte `offset` of
-/// `doc.to_string()`, which is written compactly in map order, so the text
-/// can be retraced without parsing it.
-fn field_at(doc: &Value, offset: usize) -> Option<String> {
-    fn walk(v: &Value, path: &str, pos: &mut usize, offset: usize) -> Option<String> {
-        let child = |key: &dyn std::fmt::Display| {
-            if path.is_empty() {
-                key.to_string()
-            } else {
-                format!("{path}.{key}")
-            }
-        };
-        match v {
-            Value::Object(map) => {
-                *pos += 1;
-                for (i, (k, value)) in map.iter().enumerate() {
-                    *pos += usize::from(i > 0) + Value::String(k.clone()).to_string().len() + 1;
-                    if let Some(found) = walk(value, &child(k), pos, offset) {
-                        return Some(found);
-                    }
-                }
-                *pos += 1;
-                None
-            }
-            Value::Array(items) => {
-                *pos += 1;
-                for (i, value) in items.iter().enumerate() {
-                    *pos += usize::from(i > 0);
-                    if let Some(found) = walk(value, &child(&i), pos, offset) {
-                        return Some(found);
-                    }
-                }
-                *pos += 1;
-                None
-            }
-            leaf => {
-                let start = *pos;
-                *pos += leaf.to_string().len();
-                (start..=*pos).contains(&offset).then(|| path.to_owned())
-            }
-        }
-    }
-    walk(doc, "", &mut 0, offset)
 }
 
 /// The submitted field a value belongs to: itself, or the list field
@@ -336,7 +297,10 @@ async fn save_page(
     };
     let updated = match apply_section(spec, &current, &submitted)? {
         Ok(a) => a,
-        Err(SectionProblem::Fields(errors, problems)) => {
+        Err(SectionProblem {
+            fields: errors,
+            others: problems,
+        }) => {
             return Ok(again(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 errors,
@@ -402,7 +366,10 @@ async fn preview(
                     problems: Vec::new(),
                 }
             }
-            Err(SectionProblem::Fields(errors, problems)) => FindingsFragment {
+            Err(SectionProblem {
+                fields: errors,
+                others: problems,
+            }) => FindingsFragment {
                 findings: Vec::new(),
                 problems: errors.into_values().chain(problems).collect(),
             },
