@@ -17,7 +17,8 @@
 //! # let path = dir.path().join("accord.db");
 //! # tokio::runtime::Runtime::new()?.block_on(async {
 //! let db = Db::connect(&format!("sqlite://{}", path.display())).await?;
-//! let maya = db
+//! let store = db.store();
+//! let maya = store
 //!     .create_user(&NewUser {
 //!         email: "maya@example.org",
 //!         name: "Maya Chen",
@@ -25,13 +26,12 @@
 //!         now: jiff::Timestamp::UNIX_EPOCH,
 //!     })
 //!     .await?;
-//! assert_eq!(db.user_by_email("MAYA@example.org").await?, Some(maya));
+//! assert_eq!(store.user_by_email("MAYA@example.org").await?, Some(maya));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # })?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod forward;
 mod postgres;
 mod shared;
 mod sqlite;
@@ -99,8 +99,8 @@ pub struct StoredResponse {
 /// Shorthand for the futures the trait returns.
 type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 
-/// Storage in the domain's terms. Implemented by [`SqliteStore`],
-/// [`PgStore`] and [`Db`] (either, chosen by URL). Every method that
+/// Storage in the domain's terms. Implemented by [`SqliteStore`] and
+/// [`PgStore`]; [`Db`] holds either, chosen by URL. Every method that
 /// changes several rows does so in one transaction: all or nothing.
 pub trait Store: Send + Sync {
     // --- Accounts -------------------------------------------------------
@@ -318,11 +318,19 @@ impl Db {
         }
     }
 
-    /// The store inside, as a trait object: every call forwards to it.
-    fn inner(&self) -> &dyn Store {
+    /// The store inside, whichever database it is.
+    pub fn store(&self) -> &dyn Store {
         match self {
             Self::Sqlite(s) => s,
             Self::Postgres(s) => s,
+        }
+    }
+
+    /// The store inside, to share between tasks (what the web app holds).
+    pub fn into_shared(self) -> std::sync::Arc<dyn Store> {
+        match self {
+            Self::Sqlite(s) => std::sync::Arc::new(s),
+            Self::Postgres(s) => std::sync::Arc::new(s),
         }
     }
 }

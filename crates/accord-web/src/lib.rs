@@ -15,7 +15,7 @@
 //! # tokio::runtime::Runtime::new()?.block_on(async {
 //! # let dir = tempfile::tempdir()?;
 //! let url = format!("sqlite://{}", dir.path().join("accord.db").display());
-//! let store = Arc::new(accord_store::Db::connect(&url).await?);
+//! let store = accord_store::Db::connect(&url).await?.into_shared();
 //! let clock = Arc::new(FixedClock::new("2026-03-02T09:00:00Z".parse()?));
 //! let app = router(AppState::new(store, clock, None, Settings::new("http://localhost:8080")));
 //!

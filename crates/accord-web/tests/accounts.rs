@@ -164,17 +164,7 @@ async fn sessions(app: &TestApp) {
     }
 }
 
-#[tokio::test]
-async fn sessions_on_sqlite() {
-    sessions(&spawn_app().await).await;
-}
-
-#[tokio::test]
-async fn sessions_on_postgres() {
-    if postgres_configured() {
-        sessions(&spawn_app_on(Backend::Postgres, true).await).await;
-    }
-}
+on_both_databases!(sessions: sessions_on_sqlite, sessions_on_postgres);
 
 // --- Passwords ----------------------------------------------------------
 
@@ -307,17 +297,7 @@ async fn passwords(app: &TestApp) {
     assert_eq!(page.status, 303);
 }
 
-#[tokio::test]
-async fn passwords_on_sqlite() {
-    passwords(&spawn_app().await).await;
-}
-
-#[tokio::test]
-async fn passwords_on_postgres() {
-    if postgres_configured() {
-        passwords(&spawn_app_on(Backend::Postgres, true).await).await;
-    }
-}
+on_both_databases!(passwords: passwords_on_sqlite, passwords_on_postgres);
 
 #[tokio::test]
 async fn without_smtp_the_reset_page_sends_people_to_the_operator() {
@@ -461,17 +441,7 @@ async fn throttling(app: &TestApp) {
     assert_eq!(login(&mut maya, MAYA, "not it").await.status, 401);
 }
 
-#[tokio::test]
-async fn throttling_on_sqlite() {
-    throttling(&spawn_app().await).await;
-}
-
-#[tokio::test]
-async fn throttling_on_postgres() {
-    if postgres_configured() {
-        throttling(&spawn_app_on(Backend::Postgres, true).await).await;
-    }
-}
+on_both_databases!(throttling: throttling_on_sqlite, throttling_on_postgres);
 
 // --- Health and request ids ----------------------------------------------
 

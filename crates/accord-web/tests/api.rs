@@ -16,19 +16,7 @@ use api_support::*;
 use common::*;
 use serde_json::{Value, json};
 
-#[tokio::test]
-async fn every_endpoint_on_sqlite() {
-    scenario(spawn_app().await).await;
-}
-
-#[tokio::test]
-async fn every_endpoint_on_postgres() {
-    if !postgres_configured() {
-        eprintln!("ACCORD_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
-        return;
-    }
-    scenario(spawn_app_on(Backend::Postgres, true).await).await;
-}
+on_both_databases!(scenario: every_endpoint_on_sqlite, every_endpoint_on_postgres);
 
 /// A TOML agreement with comments, as a partner would upload it.
 const UPLOADED: &str = r#"# Our pact, kept in git.
@@ -53,13 +41,13 @@ items = ["Commitments since last time", "What got in the way", "Next commitments
 /// The same with a typo: `comitment_level` on line 10.
 const TYPO: &str = "format = 1\n\n[[party]]\nid = \"maya\"\nname = \"Maya Chen\"\n\n[[party]]\nid = \"jonas\"\nname = \"Jonas Berg\"\ncomitment_level = 3\n";
 
-async fn scenario(app: TestApp) {
-    let base = Api::anonymous(&app);
-    let maya = accounts_and_tokens(&app, &base).await;
-    let pact = partnerships_and_invitations(&app, &base, maya).await;
-    let (rev, uploaded) = the_draft(&app, &pact).await;
+async fn scenario(app: &TestApp) {
+    let base = Api::anonymous(app);
+    let maya = accounts_and_tokens(app, &base).await;
+    let pact = partnerships_and_invitations(app, &base, maya).await;
+    let (rev, uploaded) = the_draft(app, &pact).await;
     signing_and_versions(&pact, rev, &uploaded).await;
-    strangers_get_404(&app, &base, &pact, rev).await;
+    strangers_get_404(app, &base, &pact, rev).await;
     // Idempotency keys: `api_idempotency.rs`, on both databases too.
     // Every status seen above is documented for its operation.
     let checked = check_seen_against(&document(&base).await, &base.seen());

@@ -13,39 +13,15 @@ use common::*;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-#[tokio::test]
-async fn retries_with_one_idempotency_key_create_one_partnership_on_sqlite() {
-    retries(spawn_app().await).await;
-}
+on_both_databases!(retries: retries_with_one_idempotency_key_create_one_partnership_on_sqlite, retries_with_one_idempotency_key_create_one_partnership_on_postgres);
 
-#[tokio::test]
-async fn retries_with_one_idempotency_key_create_one_partnership_on_postgres() {
-    if !postgres_configured() {
-        eprintln!("ACCORD_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
-        return;
-    }
-    retries(spawn_app_on(Backend::Postgres, true).await).await;
-}
-
-#[tokio::test]
-async fn retried_invitations_joins_and_signatures_change_nothing_on_sqlite() {
-    other_retries(spawn_app().await).await;
-}
-
-#[tokio::test]
-async fn retried_invitations_joins_and_signatures_change_nothing_on_postgres() {
-    if !postgres_configured() {
-        eprintln!("ACCORD_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
-        return;
-    }
-    other_retries(spawn_app_on(Backend::Postgres, true).await).await;
-}
+on_both_databases!(other_retries: retried_invitations_joins_and_signatures_change_nothing_on_sqlite, retried_invitations_joins_and_signatures_change_nothing_on_postgres);
 
 /// POST partnerships: one partnership per key, the same body byte for byte.
-async fn retries(app: TestApp) {
-    let base = Api::anonymous(&app);
-    let maya = user(&app, &base, "Maya Chen", "maya@example.org").await;
-    let jonas = user(&app, &base, "Jonas Berg", "jonas@example.org").await;
+async fn retries(app: &TestApp) {
+    let base = Api::anonymous(app);
+    let maya = user(app, &base, "Maya Chen", "maya@example.org").await;
+    let jonas = user(app, &base, "Jonas Berg", "jonas@example.org").await;
     let create = |who: &Api, key: &str, title: &str| {
         let who = who.clone();
         let (key, title) = (key.to_owned(), title.to_owned());
@@ -121,10 +97,10 @@ async fn retries(app: TestApp) {
 /// The other creating POSTs: an invitation is made once (the replay has no
 /// link: its secret is never stored), joining twice with one key is not a
 /// conflict, and a signature is given once.
-async fn other_retries(app: TestApp) {
-    let base = Api::anonymous(&app);
-    let maya = user(&app, &base, "Maya Chen", "maya@example.org").await;
-    let jonas = user(&app, &base, "Jonas Berg", "jonas@example.org").await;
+async fn other_retries(app: &TestApp) {
+    let base = Api::anonymous(app);
+    let maya = user(app, &base, "Maya Chen", "maya@example.org").await;
+    let jonas = user(app, &base, "Jonas Berg", "jonas@example.org").await;
     let p = maya
         .post("/api/v1/partnerships", json!({"title": "Ours"}))
         .await

@@ -53,19 +53,7 @@ async fn the_document_is_public_and_is_the_routers() {
     }
 }
 
-#[tokio::test]
-async fn every_documented_operation_is_served_on_sqlite() {
-    walk(spawn_app().await).await;
-}
-
-#[tokio::test]
-async fn every_documented_operation_is_served_on_postgres() {
-    if !postgres_configured() {
-        eprintln!("ACCORD_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
-        return;
-    }
-    walk(spawn_app_on(Backend::Postgres, true).await).await;
-}
+on_both_databases!(walk: every_documented_operation_is_served_on_sqlite, every_documented_operation_is_served_on_postgres);
 
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
 
@@ -203,8 +191,8 @@ async fn body_for(w: &World, op: &str) -> Option<Value> {
     }
 }
 
-async fn walk(app: TestApp) {
-    let w = world(&app).await;
+async fn walk(app: &TestApp) {
+    let w = world(app).await;
     let doc = document(&w.maya).await;
     let paths = doc["paths"].as_object().unwrap();
     let mut served = BTreeSet::new();

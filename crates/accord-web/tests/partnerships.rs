@@ -176,17 +176,7 @@ async fn invitations(app: &TestApp) {
     assert_eq!(app.store.members(&pid(&id)).await.unwrap().len(), 3);
 }
 
-#[tokio::test]
-async fn invitations_on_sqlite() {
-    invitations(&spawn_app().await).await;
-}
-
-#[tokio::test]
-async fn invitations_on_postgres() {
-    if postgres_configured() {
-        invitations(&spawn_app_on(Backend::Postgres, true).await).await;
-    }
-}
+on_both_databases!(invitations: invitations_on_sqlite, invitations_on_postgres);
 
 #[tokio::test]
 async fn without_smtp_invitations_are_links_only() {
@@ -372,17 +362,7 @@ async fn editing(app: &TestApp) {
     );
 }
 
-#[tokio::test]
-async fn editing_on_sqlite() {
-    editing(&spawn_app().await).await;
-}
-
-#[tokio::test]
-async fn editing_on_postgres() {
-    if postgres_configured() {
-        editing(&spawn_app_on(Backend::Postgres, true).await).await;
-    }
-}
+on_both_databases!(editing: editing_on_sqlite, editing_on_postgres);
 
 // --- Signing, versions, compare -------------------------------------------
 
@@ -467,17 +447,7 @@ async fn signing(app: &TestApp) {
     assert_eq!(page.status, 422);
 }
 
-#[tokio::test]
-async fn signing_on_sqlite() {
-    signing(&spawn_app().await).await;
-}
-
-#[tokio::test]
-async fn signing_on_postgres() {
-    if postgres_configured() {
-        signing(&spawn_app_on(Backend::Postgres, true).await).await;
-    }
-}
+on_both_databases!(signing: signing_on_sqlite, signing_on_postgres);
 
 // --- Download and upload ----------------------------------------------------
 

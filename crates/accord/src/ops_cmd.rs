@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use accord_store::{Db, Store};
+use accord_store::Db;
 use accord_web::{AppState, SystemClock};
 use anyhow::{Context, anyhow};
 
@@ -42,7 +42,7 @@ pub fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
 pub fn reset_link(email: &str, server: ServerArgs) -> anyhow::Result<ExitCode> {
     let config = config::load(server)?;
     let link = runtime()?.block_on(async {
-        let store: Arc<dyn Store> = Arc::new(config.connect().await?);
+        let store = config.connect().await?.into_shared();
         let user = store
             .user_by_email(email)
             .await

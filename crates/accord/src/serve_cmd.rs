@@ -35,7 +35,7 @@ async fn serve(config: config::Config) -> anyhow::Result<()> {
         Some(smtp) => Some(Arc::new(SmtpMailer::new(smtp).map_err(|e| anyhow!("{e}"))?)),
         None => None,
     };
-    let store: Arc<dyn Store> = Arc::new(db);
+    let store = db.into_shared();
     let state = AppState::new(
         store.clone(),
         Arc::new(SystemClock),

@@ -5,7 +5,7 @@ use accord_store::{ApiTokenId, Store, StoredResponse};
 
 use crate::common::{at, session, token, user};
 
-pub async fn run<S: Store>(store: &S) {
+pub async fn run<S: Store + ?Sized>(store: &S) {
     api_tokens(store).await;
     throttling_counts_by_key_and_window(store).await;
     devices(store).await;
@@ -13,7 +13,7 @@ pub async fn run<S: Store>(store: &S) {
     idempotency_keeps_the_first_response(store).await;
 }
 
-async fn api_tokens<S: Store>(store: &S) {
+async fn api_tokens<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let (newer_secret, older_secret) = (token(), token());
@@ -63,7 +63,7 @@ async fn api_tokens<S: Store>(store: &S) {
     assert_eq!(store.api_tokens(&maya.id).await.unwrap(), vec![older]);
 }
 
-async fn throttling_counts_by_key_and_window<S: Store>(store: &S) {
+async fn throttling_counts_by_key_and_window<S: Store + ?Sized>(store: &S) {
     let run = uuid::Uuid::new_v4().simple().to_string();
     let account = format!("account:{run}");
     let address = format!("address:{run}");
@@ -103,7 +103,7 @@ async fn throttling_counts_by_key_and_window<S: Store>(store: &S) {
     assert_eq!(store.login_failures(&address, at(0)).await.unwrap(), 2);
 }
 
-async fn devices<S: Store>(store: &S) {
+async fn devices<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let browser = token();
@@ -124,7 +124,7 @@ async fn devices<S: Store>(store: &S) {
     assert!(!store.device_known(&token(), &maya.id).await.unwrap());
 }
 
-async fn housekeeping_deletes_only_what_expired<S: Store>(store: &S) {
+async fn housekeeping_deletes_only_what_expired<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let expired_session = session(store, &maya.id, 1_000).await;
     let live_session = session(store, &maya.id, 1_001).await;
@@ -170,7 +170,7 @@ async fn housekeeping_deletes_only_what_expired<S: Store>(store: &S) {
     );
 }
 
-async fn idempotency_keeps_the_first_response<S: Store>(store: &S) {
+async fn idempotency_keeps_the_first_response<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let key = "3f2a-request";

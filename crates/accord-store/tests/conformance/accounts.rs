@@ -4,7 +4,7 @@ use accord_store::{Store, StoreError, UserId};
 
 use crate::common::{at, new_user, session, token, user};
 
-pub async fn run<S: Store>(store: &S) {
+pub async fn run<S: Store + ?Sized>(store: &S) {
     accounts(store).await;
     sessions_expire_and_end(store).await;
     set_password_keeps_only_the_given_session(store).await;
@@ -13,7 +13,7 @@ pub async fn run<S: Store>(store: &S) {
 }
 
 /// Create, then find by id and by e-mail in any case; addresses are unique.
-async fn accounts<S: Store>(store: &S) {
+async fn accounts<S: Store + ?Sized>(store: &S) {
     let created = store
         .create_user(&new_user(
             "Maya@Example.org ",
@@ -58,7 +58,7 @@ async fn accounts<S: Store>(store: &S) {
     assert_ne!(other.id, created.id);
 }
 
-async fn sessions_expire_and_end<S: Store>(store: &S) {
+async fn sessions_expire_and_end<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let id = session(store, &maya.id, 1_000).await;
 
@@ -77,7 +77,7 @@ async fn sessions_expire_and_end<S: Store>(store: &S) {
     store.delete_session(&id).await.unwrap();
 }
 
-async fn set_password_keeps_only_the_given_session<S: Store>(store: &S) {
+async fn set_password_keeps_only_the_given_session<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let first = session(store, &maya.id, 10_000).await;
@@ -110,7 +110,7 @@ async fn set_password_keeps_only_the_given_session<S: Store>(store: &S) {
     );
 }
 
-async fn reset_tokens_are_single_use<S: Store>(store: &S) {
+async fn reset_tokens_are_single_use<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let used = token();
@@ -174,7 +174,7 @@ async fn reset_tokens_are_single_use<S: Store>(store: &S) {
     );
 }
 
-async fn expired_reset_tokens_are_consumed_without_effect<S: Store>(store: &S) {
+async fn expired_reset_tokens_are_consumed_without_effect<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let expired = token();
     store

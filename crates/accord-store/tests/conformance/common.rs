@@ -37,7 +37,7 @@ pub fn new_user<'a>(email: &'a str, name: &'a str, now: Timestamp) -> NewUser<'a
 }
 
 /// An account named `name`, at a fresh address.
-pub async fn user<S: Store>(store: &S, name: &str) -> User {
+pub async fn user<S: Store + ?Sized>(store: &S, name: &str) -> User {
     let email = format!(
         "{}-{}@example.org",
         name.to_lowercase().replace(' ', "."),
@@ -50,7 +50,7 @@ pub async fn user<S: Store>(store: &S, name: &str) -> User {
 }
 
 /// A session of `user` expiring at `expires_at`, returning its id digest.
-pub async fn session<S: Store>(store: &S, user: &UserId, expires_at: i64) -> TokenHash {
+pub async fn session<S: Store + ?Sized>(store: &S, user: &UserId, expires_at: i64) -> TokenHash {
     let id = token();
     store
         .create_session(&NewSession {
@@ -66,7 +66,7 @@ pub async fn session<S: Store>(store: &S, user: &UserId, expires_at: i64) -> Tok
 }
 
 /// A partnership started by `creator` at `now` (milliseconds).
-pub async fn partnership<S: Store>(store: &S, creator: &UserId, now: i64) -> Partnership {
+pub async fn partnership<S: Store + ?Sized>(store: &S, creator: &UserId, now: i64) -> Partnership {
     store
         .create_partnership(&NewPartnership {
             title: "Maya and Jonas",
@@ -80,7 +80,7 @@ pub async fn partnership<S: Store>(store: &S, creator: &UserId, now: i64) -> Par
 
 /// An invitation to `partnership` in `role`, made at 0 and expiring at
 /// `expires_at`, with its token digest.
-pub async fn invite<S: Store>(
+pub async fn invite<S: Store + ?Sized>(
     store: &S,
     partnership: &PartnershipId,
     role: Role,
@@ -105,7 +105,7 @@ pub async fn invite<S: Store>(
 
 /// A partnership of two partners, started by the first, with the second
 /// joined by invitation at 20.
-pub async fn pair<S: Store>(store: &S) -> (Partnership, User, User) {
+pub async fn pair<S: Store + ?Sized>(store: &S) -> (Partnership, User, User) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let p = partnership(store, &maya.id, 10).await;

@@ -5,7 +5,7 @@ use accord_store::{PartnershipId, Role, Signed, Store, StoreError, UserId};
 
 use crate::common::{at, invite, pair, user};
 
-pub async fn run<S: Store>(store: &S) {
+pub async fn run<S: Store + ?Sized>(store: &S) {
     saving(store).await;
     signing(store).await;
     editing_after_one_signature_starts_a_new_version(store).await;
@@ -21,7 +21,7 @@ fn stale<T: std::fmt::Debug>(result: Result<T, StoreError>, expected: i64, curre
     }
 }
 
-async fn saving<S: Store>(store: &S) {
+async fn saving<S: Store + ?Sized>(store: &S) {
     let (p, _, _) = pair(store).await;
     assert_eq!(
         store
@@ -54,7 +54,7 @@ async fn saving<S: Store>(store: &S) {
     );
 }
 
-async fn signing<S: Store>(store: &S) {
+async fn signing<S: Store + ?Sized>(store: &S) {
     let (p, maya, jonas) = pair(store).await;
     let coach = user(store, "Ana Coach").await;
     let (t, _) = invite(store, &p.id, Role::Coach, &maya.id, 1_000_000).await;
@@ -178,7 +178,7 @@ async fn signing<S: Store>(store: &S) {
     );
 }
 
-async fn editing_after_one_signature_starts_a_new_version<S: Store>(store: &S) {
+async fn editing_after_one_signature_starts_a_new_version<S: Store + ?Sized>(store: &S) {
     let (p, maya, jonas) = pair(store).await;
     let first = store.sign_draft(&p.id, 1, &maya.id, at(100)).await;
     assert_eq!(

@@ -7,7 +7,7 @@ use accord_store::{
 
 use crate::common::{at, invite, is_problem, partnership, roster, token, user};
 
-pub async fn run<S: Store>(store: &S) {
+pub async fn run<S: Store + ?Sized>(store: &S) {
     creating_a_partnership(store).await;
     memberships_and_members(store).await;
     invitations(store).await;
@@ -15,7 +15,7 @@ pub async fn run<S: Store>(store: &S) {
     withdrawing(store).await;
 }
 
-async fn creating_a_partnership<S: Store>(store: &S) {
+async fn creating_a_partnership<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let p = store
@@ -64,7 +64,7 @@ async fn creating_a_partnership<S: Store>(store: &S) {
     assert!(store.memberships(&stranger).await.unwrap().is_empty());
 }
 
-async fn memberships_and_members<S: Store>(store: &S) {
+async fn memberships_and_members<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let coach = user(store, "Ana Coach").await;
@@ -139,7 +139,7 @@ async fn memberships_and_members<S: Store>(store: &S) {
     );
 }
 
-async fn invitations<S: Store>(store: &S) {
+async fn invitations<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let p = partnership(store, &maya.id, 1_000).await;
@@ -224,7 +224,7 @@ async fn invitations<S: Store>(store: &S) {
 /// Each problem is tried with an invitation that also has every later
 /// problem, so the first one in the documented order must be the one
 /// reported; and a refused acceptance changes nothing.
-async fn invitation_problems_in_order<S: Store>(store: &S) {
+async fn invitation_problems_in_order<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let coach = user(store, "Ana Coach").await;
@@ -278,7 +278,7 @@ async fn invitation_problems_in_order<S: Store>(store: &S) {
     }
 }
 
-async fn withdrawing<S: Store>(store: &S) {
+async fn withdrawing<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let p = partnership(store, &maya.id, 1_000).await;

@@ -85,6 +85,17 @@ mod tests {
     }
 
     #[test]
+    fn the_decoy_is_a_real_argon2id_hash() {
+        // If it did not parse, unknown addresses would skip the hashing
+        // work and answer faster, telling who has an account.
+        let parsed = PasswordHash::new(DECOY).ok();
+        assert_eq!(
+            parsed.map(|h| h.algorithm.as_str().to_owned()).as_deref(),
+            Some("argon2id")
+        );
+    }
+
+    #[test]
     fn length_limits_name_the_field() {
         let e = check_new("short", "password").err();
         assert!(e.as_ref().and_then(AppError::field) == Some("password"));

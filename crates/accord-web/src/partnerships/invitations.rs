@@ -15,14 +15,14 @@ use jiff::Timestamp;
 use serde::Deserialize;
 
 use super::access::{self, Access, parse_stored};
-use super::{PARTNER_PLACEHOLDER, overview_page, shown};
+use super::{PARTNER_PLACEHOLDER, overview_page};
 use crate::accounts::Empty;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::{CurrentUser, Visitor, tokens, urlencode};
 use crate::error::AppError;
 use crate::mail::Mail;
 use crate::state::AppState;
-use crate::views::Chrome;
+use crate::views::{Chrome, when};
 
 /// The invitation routes.
 pub fn router() -> Router<AppState> {
@@ -60,7 +60,7 @@ pub async fn rows(
             id: i.id.to_string(),
             role: i.role.as_str(),
             email: i.email.unwrap_or_default(),
-            expires: shown(i.expires_at),
+            expires: when(i.expires_at),
         })
         .collect())
 }
@@ -138,7 +138,7 @@ pub async fn invite(
                 "{} invites you to be the {what} in \"{}\" on Accord, where you agree explicitly on what your check-ins cover, what happens after a miss and when you look at it again.\n\nJoin here (the link works once, until {}):\n\n{link}\n",
                 user.name,
                 access.partnership.title,
-                shown(expires_at)
+                when(expires_at)
             ),
         };
         if let Err(e) = mailer.send(mail).await {

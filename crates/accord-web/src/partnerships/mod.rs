@@ -25,7 +25,7 @@ use crate::auth::{CurrentUser, Visitor};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::versions::{self, VersionRow};
-use crate::views::{Chrome, when};
+use crate::views::Chrome;
 use access::Access;
 
 /// The partnership pages.
@@ -306,9 +306,4 @@ async fn overview(
 ) -> Result<OverviewPage, AppError> {
     let access = access::member(&state, &me.user, &id).await?;
     overview_page(&state, &me, &access, None, None).await
-}
-
-/// When something happened, for pages.
-pub fn shown(t: Timestamp) -> String {
-    when(t)
 }

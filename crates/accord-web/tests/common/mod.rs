@@ -3,7 +3,13 @@
 //! PostgreSQL with `spawn_app_on(Backend::Postgres)` when
 //! `ACCORD_TEST_POSTGRES_URL` is set), a settable clock, an outbox instead
 //! of SMTP, and a cookie-keeping client that fills in CSRF tokens.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    unused_macros,
+    unused_imports,
+    clippy::unwrap_used,
+    clippy::expect_used
+)]
 
 use std::sync::Arc;
 
@@ -66,7 +72,7 @@ pub async fn spawn_app_on(backend: Backend, mail: bool) -> TestApp {
 /// PostgreSQL database behave like several `accord serve` processes.
 pub async fn spawn_app_at(url: &str, dir: tempfile::TempDir, mail: bool) -> TestApp {
     let db = Db::connect(url).await.unwrap();
-    let store: Arc<dyn Store> = Arc::new(db);
+    let store = db.into_shared();
     let clock = Arc::new(FixedClock::new(start_time()));
     let outbox = Arc::new(Outbox::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -311,3 +317,22 @@ pub async fn full_partnership(app: &TestApp) -> (Client, Client, Client, String)
     assert_eq!(coach.post(&link, &[]).await.status, 303);
     (maya, jonas, coach, id)
 }
+
+/// Two tests running one scenario (`async fn(&TestApp)`): on SQLite always,
+/// and on PostgreSQL when it is configured (under CI it must be).
+macro_rules! on_both_databases {
+    ($scenario:ident: $sqlite:ident, $postgres:ident) => {
+        #[tokio::test]
+        async fn $sqlite() {
+            $scenario(&spawn_app().await).await;
+        }
+
+        #[tokio::test]
+        async fn $postgres() {
+            if postgres_configured() {
+                $scenario(&spawn_app_on(Backend::Postgres, true).await).await;
+            }
+        }
+    };
+}
+pub(crate) use on_both_databases;
