@@ -43,10 +43,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod checkin;
 pub mod guide;
 pub mod model;
 pub mod parse;
 pub mod review;
+pub mod schedule;
 pub mod support;
 pub mod template;
 
