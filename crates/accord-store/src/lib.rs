@@ -36,14 +36,16 @@ mod postgres;
 mod shared;
 mod sqlite;
 mod types;
+mod types_running;
 
 use std::future::Future;
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::*;
+pub use types_running::*;
 
 /// What can go wrong in storage, in terms a handler can map to a response.
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +68,9 @@ pub enum StoreError {
     /// An invitation could not be accepted.
     #[error(transparent)]
     Invitation(#[from] InvitationProblem),
+    /// A single-use check-in link could not be used; nothing was written.
+    #[error(transparent)]
+    Link(#[from] LinkProblem),
     /// The database failed; details are for the log, never for users.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -94,6 +99,10 @@ pub struct StoredResponse {
     pub status: u16,
     /// The body sent.
     pub body: String,
+    /// A digest of the request body the key was first used with (the web
+    /// layer computes it), so a reuse of the key with another body can be
+    /// told apart from a retry; `None` when it was not recorded.
+    pub fingerprint: Option<String>,
 }
 
 /// Shorthand for the futures the trait returns.
@@ -189,8 +198,10 @@ pub trait Store: Send + Sync {
     ) -> Fut<'a, ()>;
     /// Whether this browser has logged in to the account before.
     fn device_known<'a>(&'a self, device: &'a TokenHash, user: &'a UserId) -> Fut<'a, bool>;
-    /// Deletes what has expired by `now`: sessions, reset tokens, and login
-    /// failures older than `failures_before`.
+    /// Deletes what has expired by `now`: sessions, reset tokens, login
+    /// failures older than `failures_before`, check-in links used or
+    /// expired more than a day before `now`, and outbox rows sent or failed
+    /// more than 30 days before `now`.
     fn housekeeping<'a>(&'a self, now: Timestamp, failures_before: Timestamp) -> Fut<'a, ()>;
 
     // --- Partnerships ---------------------------------------------------
@@ -269,6 +280,200 @@ pub trait Store: Send + Sync {
         partnership: &'a PartnershipId,
         number: i64,
     ) -> Fut<'a, Option<Version>>;
+
+    // --- Running: preparation, check-ins, notes, consequences -----------
+
+    /// Saves (inserting or replacing) one person's answers for a check-in
+    /// occurrence. With a `link`, the link must exist, be for the same
+    /// partnership, occurrence and person, and be unused and unexpired at
+    /// `now` ([`StoreError::Link`] otherwise, nothing written); it is used
+    /// up in the same transaction. [`StoreError::NotFound`] for an unknown
+    /// partnership or user.
+    fn save_preparation<'a>(&'a self, new: &'a NewPreparation<'a>) -> Fut<'a, ()>;
+    /// Everyone's answers for an occurrence, in the order the partners
+    /// joined the partnership (answers of non-members last, by user id).
+    fn preparations<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        occurrence: Timestamp,
+    ) -> Fut<'a, Vec<Preparation>>;
+    /// Records a check-in in one transaction with its note (by the
+    /// recorder), its consequence entries (fired at `now`; a second
+    /// missed-check-in entry for an occurrence is ignored), its
+    /// notifications (as [`Store::enqueue`]) and the use of its link (as
+    /// [`Store::save_preparation`]). All or nothing:
+    /// [`StoreError::Conflict`] when the occurrence already has a check-in,
+    /// [`StoreError::NotFound`] for an unknown partnership or user,
+    /// [`StoreError::Link`] for a link that cannot be used.
+    fn record_checkin<'a>(&'a self, new: &'a NewCheckin<'a>) -> Fut<'a, Checkin>;
+    /// The check-in recorded at an occurrence.
+    fn checkin<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        occurrence: Timestamp,
+    ) -> Fut<'a, Option<Checkin>>;
+    /// Every recorded check-in of the partnership, oldest occurrence first.
+    fn checkins<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Vec<Checkin>>;
+    /// Adds a note to a recorded check-in; [`StoreError::NotFound`] when no
+    /// check-in is recorded at that occurrence (or the author is unknown).
+    fn add_note<'a>(&'a self, new: &'a NewNote<'a>) -> Fut<'a, Note>;
+    /// The notes on a check-in that `viewer` may read, oldest first: every
+    /// shared note and the viewer's own private ones, never anyone else's.
+    fn notes<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        occurrence: Timestamp,
+        viewer: &'a UserId,
+    ) -> Fut<'a, Vec<Note>>;
+    /// The partnership's consequence log, by occurrence, then time fired,
+    /// then order of logging.
+    fn consequence_log<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+    ) -> Fut<'a, Vec<ConsequenceEntry>>;
+    /// Logs a missed check-in at `consequence.occurrence` (as
+    /// [`ConsequenceKind::MissedCheckin`], whatever its `kind`, fired at
+    /// `now`) and enqueues `notifications`, in one transaction, returning
+    /// `true`, if no check-in is recorded there and no missed check-in is
+    /// logged for it yet; otherwise writes nothing and returns `false`.
+    /// Safe when several processes try at once: one logs it.
+    fn record_missed_checkin<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        consequence: &'a NewConsequence<'a>,
+        notifications: &'a [NewNotification],
+        now: Timestamp,
+    ) -> Fut<'a, bool>;
+
+    // --- Pauses ---------------------------------------------------------
+
+    /// Proposes a pause; [`StoreError::NotFound`] for an unknown
+    /// partnership or user.
+    fn propose_pause<'a>(&'a self, new: &'a NewPause<'a>) -> Fut<'a, Pause>;
+    /// Agrees to a proposed pause. [`StoreError::NotFound`] when the
+    /// partnership has no pause with this id; [`StoreError::Conflict`] when
+    /// it is already agreed or withdrawn, or `user` proposed it.
+    fn agree_pause<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        id: &'a PauseId,
+        user: &'a UserId,
+        now: Timestamp,
+    ) -> Fut<'a, Pause>;
+    /// Withdraws a pause, proposed or agreed. [`StoreError::NotFound`] when
+    /// the partnership has no pause with this id; [`StoreError::Conflict`]
+    /// when it is already withdrawn.
+    fn withdraw_pause<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        id: &'a PauseId,
+        user: &'a UserId,
+        now: Timestamp,
+    ) -> Fut<'a, Pause>;
+    /// The partnership's pauses, withdrawn ones included, by first day,
+    /// then by when they were proposed.
+    fn pauses<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Vec<Pause>>;
+
+    // --- Outbox ---------------------------------------------------------
+
+    /// Puts rows in the outbox, returning how many were inserted: a row
+    /// whose `dedupe` key is already there is ignored.
+    /// [`StoreError::NotFound`] when a row names an unknown partnership or
+    /// user (then none is inserted).
+    fn enqueue<'a>(&'a self, rows: &'a [NewNotification]) -> Fut<'a, u64>;
+    /// Claims up to `limit` pending rows due by `now` whose lease (if any)
+    /// has run out, earliest `due_at` first: each is leased until `now +
+    /// lease` under a fresh token and its attempts go up by one. Several
+    /// workers may claim at once: no row is leased to two of them.
+    fn claim_due<'a>(
+        &'a self,
+        now: Timestamp,
+        lease: SignedDuration,
+        limit: u32,
+    ) -> Fut<'a, Vec<Outgoing>>;
+    /// Marks a claimed row sent; `false` (nothing changed) when the row is
+    /// not leased under `lease_token` any more.
+    fn mark_sent<'a>(
+        &'a self,
+        id: &'a OutboxId,
+        lease_token: &'a str,
+        now: Timestamp,
+    ) -> Fut<'a, bool>;
+    /// Records a failed attempt at a claimed row, keeping `error`: with
+    /// `retry_at` the row is pending again, due then, with no lease;
+    /// without, it has failed for good. `false` (nothing changed) when the
+    /// row is not leased under `lease_token` any more.
+    fn mark_failed<'a>(
+        &'a self,
+        id: &'a OutboxId,
+        lease_token: &'a str,
+        error: &'a str,
+        retry_at: Option<Timestamp>,
+    ) -> Fut<'a, bool>;
+    /// How many outbox rows are pending, sent and failed.
+    fn outbox_counts<'a>(&'a self) -> Fut<'a, OutboxCounts>;
+
+    // --- Planning -------------------------------------------------------
+
+    /// Up to `limit` partnerships with a completed version whose outbox is
+    /// planned until before `before`, or not at all: unplanned ones first,
+    /// then those planned least far.
+    fn partnerships_to_plan<'a>(
+        &'a self,
+        before: Timestamp,
+        limit: u32,
+    ) -> Fut<'a, Vec<PartnershipId>>;
+    /// How far the partnership's outbox is planned; `None` when it is not
+    /// (never, or since a new version was signed).
+    fn planned_until<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Option<Timestamp>>;
+    /// Moves the partnership's plan to `until` and enqueues `rows` (as
+    /// [`Store::enqueue`]), in one transaction, if the plan still ends at
+    /// `expected` (`None`: no plan); otherwise writes nothing and returns
+    /// `false`. [`StoreError::NotFound`] for an unknown partnership.
+    fn save_plan<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        expected: Option<Timestamp>,
+        until: Timestamp,
+        rows: &'a [NewNotification],
+    ) -> Fut<'a, bool>;
+
+    // --- Settings, calendar feeds, check-in links, secrets --------------
+
+    /// The person's notification settings; the default (e-mail, no
+    /// webhook) when they never set any.
+    fn notification_settings<'a>(&'a self, user: &'a UserId) -> Fut<'a, NotificationSettings>;
+    /// Replaces the person's notification settings;
+    /// [`StoreError::NotFound`] for an unknown user.
+    fn set_notification_settings<'a>(
+        &'a self,
+        user: &'a UserId,
+        settings: &'a NotificationSettings,
+        now: Timestamp,
+    ) -> Fut<'a, ()>;
+    /// Gives the person a new calendar feed token (replacing any other), or
+    /// with `None` revokes theirs (no error when they have none).
+    /// [`StoreError::NotFound`] when giving one to an unknown user,
+    /// [`StoreError::Conflict`] when another account has this token.
+    fn set_calendar_token<'a>(
+        &'a self,
+        user: &'a UserId,
+        token: Option<&'a TokenHash>,
+        now: Timestamp,
+    ) -> Fut<'a, ()>;
+    /// The account whose calendar feed token this is.
+    fn calendar_user<'a>(&'a self, token: &'a TokenHash) -> Fut<'a, Option<User>>;
+    /// When the person's current calendar feed token was made; `None` when
+    /// they have none.
+    fn calendar_since<'a>(&'a self, user: &'a UserId) -> Fut<'a, Option<Timestamp>>;
+    /// Stores a single-use check-in link; [`StoreError::NotFound`] for an
+    /// unknown partnership or user.
+    fn create_checkin_link<'a>(&'a self, new: &'a NewCheckinLink<'a>) -> Fut<'a, ()>;
+    /// The check-in link with this id (used, expired or not).
+    fn checkin_link<'a>(&'a self, id: &'a LinkId) -> Fut<'a, Option<CheckinLink>>;
+    /// The secret stored under `name`, storing `candidate` first if there
+    /// is none yet, so that every process ends up with the same one.
+    fn server_secret<'a>(&'a self, name: &'a str, candidate: &'a str) -> Fut<'a, String>;
 
     // --- Idempotency ----------------------------------------------------
 

@@ -29,6 +29,8 @@ impl PgStore {
 /// The queries over a PostgreSQL pool (see [`crate::shared`]).
 mod q {
     pub(crate) type Pool = sqlx::PgPool;
+    /// Its sqlx database, for helpers working inside a caller's transaction.
+    pub(crate) type Database = sqlx::Postgres;
 
     /// An ordinary transaction: rows are locked as they are written, or
     /// explicitly with [`LOCK_PARTNERSHIP`].
@@ -52,10 +54,17 @@ mod q {
     pub(crate) const LOCK_PARTNERSHIP: &str =
         crate::shared::partnerships::PARTNERSHIP_BY_ID_FOR_UPDATE;
 
+    /// Claims due outbox rows, skipping those a concurrent claim has locked.
+    pub(crate) const CLAIM_DUE: &str = crate::shared::outbox::CLAIM_DUE_POSTGRES;
+
     crate::shared::accounts::queries!();
     crate::shared::access::queries!();
     crate::shared::partnerships::queries!();
     crate::shared::drafts::queries!();
+    crate::shared::running::queries!();
+    crate::shared::pauses::queries!();
+    crate::shared::outbox::queries!();
+    crate::shared::settings::queries!();
 }
 
 crate::shared::store_impl!(PgStore, q);

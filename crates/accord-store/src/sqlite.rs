@@ -69,6 +69,8 @@ impl SqliteStore {
 /// The queries over a SQLite pool (see [`crate::shared`]).
 mod q {
     pub(crate) type Pool = sqlx::SqlitePool;
+    /// Its sqlx database, for helpers working inside a caller's transaction.
+    pub(crate) type Database = sqlx::Sqlite;
 
     /// A transaction holding the database's write lock from its start:
     /// taking it later, after reading, could fail instead of waiting.
@@ -89,10 +91,18 @@ mod q {
     /// A plain read: the write transaction already keeps other writers out.
     pub(crate) const LOCK_PARTNERSHIP: &str = crate::shared::partnerships::PARTNERSHIP_BY_ID;
 
+    /// Claims due outbox rows; run in a write transaction, which keeps
+    /// every other claimer out until it commits.
+    pub(crate) const CLAIM_DUE: &str = crate::shared::outbox::CLAIM_DUE_SQLITE;
+
     crate::shared::accounts::queries!();
     crate::shared::access::queries!();
     crate::shared::partnerships::queries!();
     crate::shared::drafts::queries!();
+    crate::shared::running::queries!();
+    crate::shared::pauses::queries!();
+    crate::shared::outbox::queries!();
+    crate::shared::settings::queries!();
 }
 
 crate::shared::store_impl!(SqliteStore, q);

@@ -38,6 +38,7 @@ macro_rules! uuid_id {
         }
     };
 }
+pub(crate) use uuid_id;
 
 uuid_id!(
     /// A user id.

@@ -16,8 +16,20 @@ mod common;
 mod concurrency;
 #[path = "conformance/drafts.rs"]
 mod drafts;
+#[path = "conformance/outbox.rs"]
+mod outbox;
 #[path = "conformance/partnerships.rs"]
 mod partnerships;
+#[path = "conformance/pauses.rs"]
+mod pauses;
+#[path = "conformance/planning.rs"]
+mod planning;
+#[path = "conformance/preparation.rs"]
+mod preparation;
+#[path = "conformance/running.rs"]
+mod running;
+#[path = "conformance/settings.rs"]
+mod settings;
 
 use accord_store::{Db, PgStore, SqliteStore, Store, StoreError};
 use sqlx::Connection;
@@ -30,6 +42,14 @@ async fn conformance<S: Store + ?Sized>(store: &S) {
     access::run(store).await;
     partnerships::run(store).await;
     drafts::run(store).await;
+    preparation::run(store).await;
+    running::run(store).await;
+    pauses::run(store).await;
+    settings::run(store).await;
+    planning::run(store).await;
+    // Last: it claims everything due in its stretches of time, and its
+    // housekeeping deletes what has long expired.
+    outbox::run(store).await;
 }
 
 #[tokio::test]

@@ -19,7 +19,10 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use crate::auth::csrf;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::{accounts, api, editor, guide, health, partnerships, versions};
+use crate::{
+    accounts, api, calendar, checkins, editor, guide, health, partnerships, pauses, settings,
+    versions,
+};
 
 /// The largest request body accepted: an agreement file is a few kilobytes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -33,6 +36,9 @@ pub fn router(state: AppState) -> Router {
         .merge(editor::router())
         .merge(versions::router())
         .merge(guide::router())
+        .merge(settings::router())
+        .merge(checkins::router())
+        .merge(pauses::router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::ensure_cookie,
@@ -49,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages)
         .merge(api::router())
         .merge(health::router())
+        .merge(calendar::router())
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
         .fallback(|| async { AppError::NotFound })

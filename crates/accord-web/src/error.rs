@@ -25,6 +25,13 @@ pub enum AppError {
     /// An agreement file or document does not parse or validate.
     #[error("the agreement is not valid")]
     InvalidAgreement(Vec<Diagnostic>),
+    /// A check-in record does not fit the agreement: every problem, each
+    /// with its field path (`reports[0].win`).
+    #[error("the check-in is not complete")]
+    InvalidCheckin(Vec<accord_core::checkin::Problem>),
+    /// A link that worked once does not any more (used or expired).
+    #[error("{0}")]
+    Gone(String),
     /// Nobody is logged in (or the token is wrong).
     #[error("log in to continue")]
     Unauthenticated,
@@ -71,7 +78,10 @@ impl AppError {
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Invalid { .. } | Self::InvalidAgreement(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Invalid { .. } | Self::InvalidAgreement(_) | Self::InvalidCheckin(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            Self::Gone(_) => StatusCode::GONE,
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
@@ -86,6 +96,8 @@ impl AppError {
         match self {
             Self::Invalid { .. } => "invalid",
             Self::InvalidAgreement(_) => "invalid_agreement",
+            Self::InvalidCheckin(_) => "invalid",
+            Self::Gone(_) => "gone",
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound => "not_found",
@@ -108,7 +120,14 @@ impl AppError {
                 ),
             },
             Self::Unauthenticated => "Log in to continue.".into(),
-            Self::Forbidden(m) | Self::Conflict(m) => m.clone(),
+            Self::InvalidCheckin(p) => match p.len() {
+                1 => p[0].message.clone(),
+                n => format!(
+                    "{n} things to fix before this check-in can be saved; the first: {}",
+                    p[0].message
+                ),
+            },
+            Self::Forbidden(m) | Self::Conflict(m) | Self::Gone(m) => m.clone(),
             Self::NotFound => "There is nothing here, or it is not yours to see.".into(),
             Self::Stale { current, .. } => format!(
                 "Someone saved the draft while you were editing (it is now at revision \
@@ -130,6 +149,7 @@ impl AppError {
         match self {
             Self::Invalid { field, .. } => field.as_deref(),
             Self::InvalidAgreement(d) => d.first().and_then(|d| d.field.as_deref()),
+            Self::InvalidCheckin(p) => p.first().map(|p| p.field.as_str()),
             Self::Stale { .. } => Some("revision"),
             _ => None,
         }
@@ -149,6 +169,7 @@ impl From<StoreError> for AppError {
             StoreError::Stale { expected, current } => Self::Stale { expected, current },
             StoreError::NotFound(_) => Self::NotFound,
             StoreError::Invitation(p) => Self::Conflict(capitalised(&p.to_string())),
+            StoreError::Link(p) => Self::Gone(capitalised(&p.to_string())),
             other => Self::Internal(other.to_string()),
         }
     }
@@ -221,7 +242,8 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// For `invalid_agreement`: every problem, with its position in the
-    /// submitted text when it was text.
+    /// submitted text when it was text; for an incomplete check-in, every
+    /// problem with its field.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub problems: Vec<Problem>,
 }
@@ -270,6 +292,15 @@ impl IntoResponse for ApiError {
                     field: d.field.clone(),
                     line: d.location.as_ref().map(|l| l.line),
                     column: d.location.as_ref().map(|l| l.column),
+                })
+                .collect(),
+            AppError::InvalidCheckin(p) => p
+                .iter()
+                .map(|p| Problem {
+                    message: p.message.clone(),
+                    field: Some(p.field.clone()),
+                    line: None,
+                    column: None,
                 })
                 .collect(),
             _ => Vec::new(),

@@ -7,7 +7,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
 
-use lettre::message::Mailbox;
+use lettre::message::{Mailbox, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Deserialize;
@@ -112,7 +112,9 @@ impl Mailer for SmtpMailer {
                 .from(self.from.clone())
                 .to(to)
                 .subject(mail.subject)
-                .body(mail.body)
+                // As a MIME part, so the body is declared UTF-8 text; a bare
+                // `.body()` names no charset and non-ASCII text is garbled.
+                .singlepart(SinglePart::plain(mail.body))
                 .map_err(|e| MailError(e.to_string()))?;
             self.transport
                 .send(message)

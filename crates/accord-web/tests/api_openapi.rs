@@ -58,7 +58,8 @@ on_both_databases!(walk: every_documented_operation_is_served_on_sqlite, every_d
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
 
 /// Real values for the document's path parameters, and a partnership with
-/// two partners, one signed version and a pending invitation.
+/// two partners, one signed version with a weekly check-in (the clock at
+/// the first one), a pause proposed by Jonas and a pending invitation.
 struct World {
     maya: Api,
     olga: Api,
@@ -93,7 +94,19 @@ async fn world(app: &TestApp) -> World {
         )
         .await
         .ok(200);
-    let rev = maya.get(&format!("{p}/draft")).await.ok(200)["revision"].clone();
+    // A schedule, so that the check-in operations have check-ins.
+    let draft = maya.get(&format!("{p}/draft")).await.ok(200);
+    let mut agreement = draft["agreement"].clone();
+    agreement["timezone"] = json!("Europe/Berlin");
+    agreement["cadence"] = json!({"interval_weeks": 1, "weekdays": ["tuesday"], "time": "08:00"});
+    let rev = maya
+        .put(
+            &format!("{p}/draft"),
+            json!({"revision": draft["revision"], "agreement": agreement}),
+        )
+        .await
+        .ok(200)["revision"]
+        .clone();
     maya.post(&format!("{p}/sign"), json!({"revision": rev}))
         .await
         .ok(200);
@@ -101,6 +114,16 @@ async fn world(app: &TestApp) -> World {
         .post(&format!("{p}/sign"), json!({"revision": rev}))
         .await
         .ok(200);
+    // Signed on Monday 2 March 2026: the first check-in is on Tuesday at
+    // 08:00 in Berlin (07:00 UTC), and open now.
+    app.clock.advance(jiff::SignedDuration::from_hours(22));
+    let pause = jonas
+        .post(
+            &format!("{p}/pauses"),
+            json!({"first_day": "2026-06-01", "last_day": "2026-06-07", "reason": "Holidays"}),
+        )
+        .await
+        .ok(201);
     let pending = maya
         .post(&format!("{p}/invitations"), json!({"role": "coach"}))
         .await
@@ -136,6 +159,9 @@ async fn world(app: &TestApp) -> World {
         ),
         ("{token_id}", spare["id"].as_str().unwrap().to_owned()),
         ("{token}", link_token(join["link"].as_str().unwrap())),
+        ("{at}", "2026-03-03T07:00:00Z".to_owned()),
+        ("{next_at}", "2026-03-10T07:00:00Z".to_owned()),
+        ("{pause_id}", pause["id"].as_str().unwrap().to_owned()),
     ]);
     World {
         maya,
@@ -146,10 +172,19 @@ async fn world(app: &TestApp) -> World {
 }
 
 fn concrete(template: &str, params: &BTreeMap<&str, String>) -> String {
+    // Preparing is for a check-in not recorded yet, and the walk (in path
+    // order) records `{at}` before it reaches its preparation: prepare for
+    // the next one.
+    let preparation = template.ends_with("/preparation");
     let path = template
         .split('/')
         .map(|seg| {
             if seg.starts_with('{') {
+                let seg = if preparation && seg == "{at}" {
+                    "{next_at}"
+                } else {
+                    seg
+                };
                 params
                     .get(seg)
                     .unwrap_or_else(|| panic!("no value for {seg}"))
@@ -187,6 +222,37 @@ async fn body_for(w: &World, op: &str) -> Option<Value> {
         }
         "sign_draft" => Some(json!({"revision": revision().await["revision"]})),
         "accept_invitation" => Some(json!({})),
+        "record_checkin" => {
+            let path = format!(
+                "/api/v1/partnerships/{}/checkins/{}",
+                w.id, w.params["{at}"]
+            );
+            let checkin = w.maya.get(&path).await.ok(200);
+            let reports: Vec<Value> = checkin["expected"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    let reviewed: Vec<Value> = e["commitments"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| json!({"commitment": c, "outcome": "kept"}))
+                        .collect();
+                    json!({"party": e["party"], "reviewed": reviewed, "win": "Walked it",
+                        "next_commitments": ["Walk it again"], "next_step": "Read the document"})
+                })
+                .collect();
+            Some(json!({"reports": reports}))
+        }
+        "put_preparation" => {
+            Some(json!({"committed": "Walk", "happened": "Walked", "want": "A walk"}))
+        }
+        "add_note" => Some(json!({"text": "Walked.", "private": false})),
+        "propose_pause" => {
+            Some(json!({"first_day": "2026-07-01", "last_day": "2026-07-03", "reason": "Walking"}))
+        }
+        "put_notifications" => Some(json!({"email": true, "webhook_url": null})),
         _ => None,
     }
 }

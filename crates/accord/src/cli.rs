@@ -32,7 +32,12 @@ pub enum Command {
     New(NewArgs),
     /// Run the web app: SQLite in the data directory with no setup, or a
     /// PostgreSQL database shared by several app processes.
-    Serve(ServerArgs),
+    Serve(ServeArgs),
+    /// Deliver reminders, recaps and missed-check-in notices without serving
+    /// pages. `accord serve` does this itself; run workers alone beside
+    /// `accord serve --no-worker`, as many as wanted on one PostgreSQL
+    /// database: each message still goes out once.
+    Worker(WorkerArgs),
     /// Write a consistent copy of the SQLite database, also while the app
     /// runs.
     Backup(BackupArgs),
@@ -61,6 +66,30 @@ pub struct ServerArgs {
     /// A TOML config file with the same settings and an [smtp] table.
     #[arg(long, env = "ACCORD_CONFIG")]
     pub config: Option<PathBuf>,
+}
+
+/// Arguments of `accord serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// Do not deliver reminders from this process (run `accord worker`
+    /// separately).
+    #[arg(long, env = "ACCORD_NO_WORKER")]
+    pub no_worker: bool,
+}
+
+/// Arguments of `accord worker`.
+#[derive(Debug, Clone, Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub server: ServerArgs,
+    /// How long to wait between rounds when nothing is due, in milliseconds.
+    #[arg(long, env = "ACCORD_WORKER_IDLE_MS", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(10..=600_000))]
+    pub idle_ms: u64,
+    /// How many messages to claim per round.
+    #[arg(long, env = "ACCORD_WORKER_BATCH", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub batch: u32,
 }
 
 /// Arguments of `accord backup`.

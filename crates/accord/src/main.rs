@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Guide(args) => guide_cmd::run(args),
         Command::New(args) => new_cmd::run(args),
         Command::Serve(args) => serve_cmd::run(args),
+        Command::Worker(args) => serve_cmd::worker(args),
         Command::Backup(args) => ops_cmd::backup(args),
         Command::User(cli::UserCommand::ResetLink { email, server }) => {
             ops_cmd::reset_link(&email, server)

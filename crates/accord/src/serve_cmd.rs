@@ -1,22 +1,55 @@
 //! `accord serve`: opens the database (running migrations), starts the web
-//! app, logs each request as one JSON line with its request id, and shuts
-//! down cleanly on Ctrl-C or SIGTERM.
+//! app and the reminder worker, logs each request as one JSON line with its
+//! request id, and shuts down cleanly on Ctrl-C or SIGTERM. `accord worker`:
+//! the worker alone.
 
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use accord_store::Store;
+use accord_web::worker::Worker;
 use accord_web::{AppState, Mailer, SmtpMailer, SystemClock};
 use anyhow::{Context, anyhow};
 use tracing_subscriber::EnvFilter;
 
-use crate::cli::ServerArgs;
+use crate::cli::{ServeArgs, WorkerArgs};
 use crate::config;
 
+/// How long the worker inside `accord serve` waits when nothing is due.
+const SERVE_WORKER_IDLE: Duration = Duration::from_secs(5);
+
 /// Runs the server until it is stopped.
-pub fn run(args: ServerArgs) -> anyhow::Result<ExitCode> {
-    let config = config::load(args)?;
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let config = config::load(args.server)?;
+    logs();
+    let runtime = tokio::runtime::Runtime::new().context("could not start the async runtime")?;
+    runtime.block_on(serve(config, !args.no_worker))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the worker alone until it is stopped.
+pub fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
+    let config = config::load(args.server)?;
+    logs();
+    let runtime = tokio::runtime::Runtime::new().context("could not start the async runtime")?;
+    runtime.block_on(async {
+        let state = state(&config).await?;
+        println!(
+            "Accord worker is running (database: {})",
+            redact(&config.database_url)
+        );
+        let worker = Worker::new(state, args.batch).map_err(|e| anyhow!("{e}"))?;
+        worker
+            .run(Duration::from_millis(args.idle_ms), shutdown())
+            .await;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// JSON log lines on standard error, filtered by `ACCORD_LOG`.
+fn logs() {
     tracing_subscriber::fmt()
         .json()
         .with_env_filter(
@@ -24,24 +57,27 @@ pub fn run(args: ServerArgs) -> anyhow::Result<ExitCode> {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = tokio::runtime::Runtime::new().context("could not start the async runtime")?;
-    runtime.block_on(serve(config))?;
-    Ok(ExitCode::SUCCESS)
 }
 
-async fn serve(config: config::Config) -> anyhow::Result<()> {
+/// The app's state from its configuration: the database (migrated), the
+/// system clock and the mailer when SMTP is configured.
+async fn state(config: &config::Config) -> anyhow::Result<AppState> {
     let db = config.connect().await?;
     let mailer: Option<Arc<dyn Mailer>> = match &config.smtp {
         Some(smtp) => Some(Arc::new(SmtpMailer::new(smtp).map_err(|e| anyhow!("{e}"))?)),
         None => None,
     };
-    let store = db.into_shared();
-    let state = AppState::new(
-        store.clone(),
+    Ok(AppState::new(
+        db.into_shared(),
         Arc::new(SystemClock),
         mailer,
         config.settings(),
-    );
+    ))
+}
+
+async fn serve(config: config::Config, with_worker: bool) -> anyhow::Result<()> {
+    let state = state(&config).await?;
+    let store = state.store.clone();
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("could not listen on {}", config.listen))?;
@@ -54,6 +90,10 @@ async fn serve(config: config::Config) -> anyhow::Result<()> {
     );
     tracing::info!(%address, "listening");
     tokio::spawn(housekeeping(store));
+    if with_worker {
+        let worker = Worker::new(state.clone(), 50).map_err(|e| anyhow!("{e}"))?;
+        tokio::spawn(worker.run(SERVE_WORKER_IDLE, std::future::pending()));
+    }
     accord_web::serve(listener, state, shutdown())
         .await
         .context("the server stopped with an error")

@@ -3,6 +3,8 @@
 //! has expired. Their SQL, row types, and the `queries!` macro writing their
 //! functions for one dialect (see [`super`]).
 
+use jiff::SignedDuration;
+
 use crate::{ApiToken, ApiTokenId};
 
 use super::from_millis;
@@ -50,13 +52,31 @@ pub(crate) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE exp
 pub(crate) const DELETE_EXPIRED_RESET_TOKENS: &str =
     "DELETE FROM reset_tokens WHERE expires_at <= $1";
 pub(crate) const DELETE_OLD_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE at < $1";
+/// Check-in links used or expired before `$1`.
+pub(crate) const DELETE_OLD_CHECKIN_LINKS: &str =
+    "DELETE FROM checkin_links WHERE expires_at < $1 OR used_at < $1";
+/// Outbox rows sent or failed before `$1`.
+pub(crate) const DELETE_FINISHED_OUTBOX: &str =
+    "DELETE FROM outbox WHERE state <> 'pending' AND finished_at < $1";
+
+/// How long a used or expired check-in link is kept: a day, so that its
+/// page can still say it was used or has expired.
+pub(crate) const KEEP_CHECKIN_LINKS: SignedDuration = SignedDuration::from_hours(24);
+/// How long a sent or failed outbox row is kept, for looking into delivery.
+pub(crate) const KEEP_FINISHED_OUTBOX: SignedDuration = SignedDuration::from_hours(30 * 24);
+
+/// `now` minus `keep`, in unix milliseconds (saturating).
+pub(crate) fn before(now: jiff::Timestamp, keep: SignedDuration) -> i64 {
+    let keep = i64::try_from(keep.as_millis()).unwrap_or(i64::MAX);
+    now.as_millisecond().saturating_sub(keep)
+}
 
 pub(crate) const IDEMPOTENT_RESPONSE: &str =
-    "SELECT status, body FROM idempotency WHERE user_id = $1 AND key = $2";
+    "SELECT status, body, fingerprint FROM idempotency WHERE user_id = $1 AND key = $2";
 /// The first response stored under a key wins; later ones are ignored.
 pub(crate) const STORE_IDEMPOTENT_RESPONSE: &str = "INSERT INTO idempotency \
-     (user_id, key, status, body, created_at) \
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+     (user_id, key, status, body, created_at, fingerprint) \
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
 
 /// Writes module `access` with this part's query functions into the
 /// dialect module that expands it.
@@ -215,14 +235,22 @@ macro_rules! queries {
             ) -> Result<(), StoreError> {
                 let mut tx = begin_write(pool).await?;
                 for (statement, time) in [
-                    (sql::DELETE_EXPIRED_SESSIONS, now),
-                    (sql::DELETE_EXPIRED_RESET_TOKENS, now),
-                    (sql::DELETE_OLD_LOGIN_FAILURES, failures_before),
+                    (sql::DELETE_EXPIRED_SESSIONS, now.as_millisecond()),
+                    (sql::DELETE_EXPIRED_RESET_TOKENS, now.as_millisecond()),
+                    (
+                        sql::DELETE_OLD_LOGIN_FAILURES,
+                        failures_before.as_millisecond(),
+                    ),
+                    (
+                        sql::DELETE_OLD_CHECKIN_LINKS,
+                        sql::before(now, sql::KEEP_CHECKIN_LINKS),
+                    ),
+                    (
+                        sql::DELETE_FINISHED_OUTBOX,
+                        sql::before(now, sql::KEEP_FINISHED_OUTBOX),
+                    ),
                 ] {
-                    sqlx::query(statement)
-                        .bind(time.as_millisecond())
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(statement).bind(time).execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -233,15 +261,20 @@ macro_rules! queries {
                 user: &UserId,
                 key: &str,
             ) -> Result<Option<StoredResponse>, StoreError> {
-                let row: Option<(i64, String)> = sqlx::query_as(sql::IDEMPOTENT_RESPONSE)
-                    .bind(user.as_str())
-                    .bind(key)
-                    .fetch_optional(pool)
-                    .await?;
-                row.map(|(status, body)| {
+                let row: Option<(i64, String, Option<String>)> =
+                    sqlx::query_as(sql::IDEMPOTENT_RESPONSE)
+                        .bind(user.as_str())
+                        .bind(key)
+                        .fetch_optional(pool)
+                        .await?;
+                row.map(|(status, body, fingerprint)| {
                     let status = u16::try_from(status)
                         .map_err(|_| corrupt(format!("HTTP status {status} out of range")))?;
-                    Ok(StoredResponse { status, body })
+                    Ok(StoredResponse {
+                        status,
+                        body,
+                        fingerprint,
+                    })
                 })
                 .transpose()
             }
@@ -259,6 +292,7 @@ macro_rules! queries {
                     .bind(i64::from(response.status))
                     .bind(&response.body)
                     .bind(now.as_millisecond())
+                    .bind(response.fingerprint.as_deref())
                     .execute(pool)
                     .await
                     .map_err(missing("user"))?;

@@ -1,5 +1,7 @@
 //! The draft agreement and the versions signed from it: saving with a
-//! revision check, signing, and reading versions with their signatures.
+//! revision check, signing (the signature completing a version also resets
+//! the partnership's outbox plan), and reading versions with their
+//! signatures.
 //! Their SQL, row types, and the `queries!` macro writing their functions
 //! for one dialect (see [`super`]).
 
@@ -204,12 +206,22 @@ macro_rules! queries {
                     .await?;
                 let complete = signatures >= 2;
                 if complete {
-                    sqlx::query(sql::MARK_VERSION_SIGNED)
+                    let completed = sqlx::query(sql::MARK_VERSION_SIGNED)
                         .bind(now.as_millisecond())
                         .bind(partnership.as_str())
                         .bind(number)
                         .execute(&mut *tx)
-                        .await?;
+                        .await?
+                        .rows_affected();
+                    // A new version is in force: the outbox is planned
+                    // afresh from it (only the completing signature does
+                    // this; signing again changes nothing).
+                    if completed > 0 {
+                        sqlx::query($crate::shared::outbox::DELETE_PLAN)
+                            .bind(partnership.as_str())
+                            .execute(&mut *tx)
+                            .await?;
+                    }
                 }
                 tx.commit().await?;
                 Ok(Signed { number, complete })

@@ -12,18 +12,28 @@
 //!   SQLite holds the write lock from the start (`BEGIN IMMEDIATE`) so that
 //!   two writers never deadlock upgrading a read lock;
 //! - `begin_read(&Pool)`, a transaction whose reads all see one snapshot;
+//! - `Database`, its sqlx database type (for helpers that take a connection
+//!   inside the caller's transaction);
 //! - `LOCK_PARTNERSHIP`, the SQL that reads a partnership (`$1` = its id) and
 //!   keeps other writers of it waiting until the transaction ends (`FOR
-//!   UPDATE` on PostgreSQL; on SQLite the write transaction already does).
+//!   UPDATE` on PostgreSQL; on SQLite the write transaction already does);
+//! - `CLAIM_DUE`, the SQL that claims due outbox rows (see [`outbox`]).
 //!
 //! [`store_impl!`] then implements [`crate::Store`] for the store type by
-//! forwarding every method to those functions. A method whose SQL differs
-//! between the dialects would be written in the dialect module instead.
+//! forwarding every method to those functions (the methods of a running
+//! agreement through `forward_running::running_methods!`). SQL that differs
+//! between the dialects is chosen by the dialect module, as with
+//! `LOCK_PARTNERSHIP` and `CLAIM_DUE`.
 
 pub(crate) mod access;
 pub(crate) mod accounts;
 pub(crate) mod drafts;
+pub(crate) mod forward_running;
+pub(crate) mod outbox;
 pub(crate) mod partnerships;
+pub(crate) mod pauses;
+pub(crate) mod running;
+pub(crate) mod settings;
 
 use jiff::Timestamp;
 
@@ -341,6 +351,7 @@ macro_rules! store_impl {
                     &self.pool, user, key, response, now,
                 ))
             }
+            $crate::shared::forward_running::running_methods!($q);
         }
     };
 }

@@ -182,10 +182,12 @@ async fn idempotency_keeps_the_first_response<S: Store + ?Sized>(store: &S) {
     let first = StoredResponse {
         status: 201,
         body: r#"{"revision":2}"#.to_owned(),
+        fingerprint: Some("sha256:5d41402abc4b2a76".to_owned()),
     };
     let second = StoredResponse {
         status: 409,
         body: "conflict".to_owned(),
+        fingerprint: None,
     };
     store
         .store_idempotent_response(&maya.id, key, &first, at(10))
@@ -198,6 +200,18 @@ async fn idempotency_keeps_the_first_response<S: Store + ?Sized>(store: &S) {
     assert_eq!(
         store.idempotent_response(&maya.id, key).await.unwrap(),
         Some(first)
+    );
+
+    // The fingerprint is stored with the response, or its absence.
+    assert_eq!(
+        store
+            .idempotent_response(&maya.id, key)
+            .await
+            .unwrap()
+            .unwrap()
+            .fingerprint
+            .as_deref(),
+        Some("sha256:5d41402abc4b2a76")
     );
 
     // Keys are per account.

@@ -1,10 +1,12 @@
 //! Helpers the conformance cases share: times, tokens, and accounts,
-//! partnerships and invitations made in one call. Every helper makes fresh
-//! ids and addresses, so cases sharing one store never collide.
+//! partnerships, invitations and outbox rows made in one call. Every helper
+//! makes fresh ids, addresses and dedupe keys, so cases sharing one store
+//! never collide.
 
 use accord_store::{
-    Invitation, InvitationProblem, Member, NewInvitation, NewPartnership, NewSession, NewUser,
-    Partnership, PartnershipId, Role, Store, StoreError, TokenHash, User, UserId,
+    Channel, Invitation, InvitationProblem, LinkProblem, Member, NewInvitation, NewNotification,
+    NewPartnership, NewSession, NewUser, Partnership, PartnershipId, Role, Store, StoreError,
+    TokenHash, User, UserId,
 };
 use jiff::Timestamp;
 
@@ -128,4 +130,44 @@ pub fn roster(members: &[Member]) -> Vec<(UserId, Role)> {
 /// Whether `result` is the invitation problem `problem`.
 pub fn is_problem<T>(result: &Result<T, StoreError>, problem: InvitationProblem) -> bool {
     matches!(result, Err(StoreError::Invitation(p)) if *p == problem)
+}
+
+/// Whether `result` is the check-in link problem `problem`.
+pub fn is_link_problem<T>(result: &Result<T, StoreError>, problem: LinkProblem) -> bool {
+    matches!(result, Err(StoreError::Link(p)) if *p == problem)
+}
+
+/// A [`pair`] whose draft both partners signed at revision 1 (at 30): an
+/// agreement in force.
+pub async fn signed_pair<S: Store + ?Sized>(store: &S) -> (Partnership, User, User) {
+    let (p, maya, jonas) = pair(store).await;
+    store.sign_draft(&p.id, 1, &maya.id, at(30)).await.unwrap();
+    let signed = store.sign_draft(&p.id, 1, &jonas.id, at(30)).await.unwrap();
+    assert!(signed.complete);
+    (p, maya, jonas)
+}
+
+/// A dedupe key (or any text) of its own, starting with `prefix`.
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
+}
+
+/// An e-mail reminder for the partnership, due at `due` (milliseconds),
+/// with a fresh dedupe key.
+pub fn notification(partnership: Option<&PartnershipId>, due: i64) -> NewNotification {
+    NewNotification {
+        partnership: partnership.cloned(),
+        user: None,
+        channel: Channel::Email,
+        kind: "reminder".to_owned(),
+        dedupe: unique("reminder"),
+        due_at: at(due),
+        payload: r#"{"occurrence":"2026-03-02T08:00:00Z"}"#.to_owned(),
+    }
+}
+
+/// Whether the outbox already holds a row with this dedupe key: enqueuing
+/// it again inserts nothing. (When it does not, it is enqueued now.)
+pub async fn in_outbox<S: Store + ?Sized>(store: &S, row: &NewNotification) -> bool {
+    store.enqueue(std::slice::from_ref(row)).await.unwrap() == 0
 }

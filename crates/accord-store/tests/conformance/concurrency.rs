@@ -1,7 +1,7 @@
 //! Concurrency cases: two stores on one database (as two app processes
-//! would have) race to save the draft, to take the last partner's place, and
-//! to sign. Each write must be all or nothing, and exactly one of the racers
-//! may win where only one can.
+//! would have) race to save the draft, to take the last partner's place, to
+//! sign, and to claim outbox rows. Each write must be all or nothing, and
+//! exactly one of the racers may win where only one can.
 
 use accord_store::{InvitationProblem, Role, Signed, Store, StoreError};
 use tokio::task::JoinSet;
@@ -19,6 +19,7 @@ where
     two_users_take_the_last_partner_place(&a, &b).await;
     accepting_while_withdrawn(&a, &b).await;
     both_partners_sign_at_once(&a, &b).await;
+    crate::outbox::claims_race(&a, &b).await;
 }
 
 /// Rounds in which four writers (two per store) save with the same

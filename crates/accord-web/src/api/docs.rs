@@ -44,6 +44,8 @@ The agreement's fields, the review and the guide are specified in `shared/spec/a
         (name = "invitations", description = "Inviting the other partner or a coach, and joining."),
         (name = "agreement", description = "The draft agreement, its review and the coach's guide."),
         (name = "versions", description = "Signing, the signed versions, and comparing them."),
+        (name = "checkins", description = "The check-ins of the agreement in force: the schedule, preparing, recording, notes and the consequence log."),
+        (name = "pauses", description = "Pauses both partners agree to: check-ins inside one are neither due nor missed."),
         (name = "meta", description = "This document."),
     ),
 )]

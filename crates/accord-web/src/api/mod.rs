@@ -12,13 +12,17 @@
 //! - `partnerships`: partnerships, members and invitations;
 //! - `agreement`: the draft, its review and the guide;
 //! - `versions`: signing, versions and comparing them;
+//! - `checkins`: check-ins, preparation, notes, consequences; `pauses`: pauses;
 //! - `docs`: the document's fixed parts; `support`: extractors,
 //!   idempotency and the JSON error catch-all.
 
 pub mod accounts;
 pub mod agreement;
+pub mod checkins;
 pub mod docs;
+pub mod me;
 pub mod partnerships;
+pub mod pauses;
 pub mod support;
 pub mod versions;
 
@@ -68,6 +72,9 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(accounts::get_me))
         .routes(routes!(accounts::create_token, accounts::list_tokens))
         .routes(routes!(accounts::delete_token))
+        .routes(routes!(me::get_notifications, me::put_notifications))
+        .routes(routes!(me::new_webhook_secret))
+        .routes(routes!(me::create_calendar_feed, me::delete_calendar_feed))
         .routes(routes!(
             partnerships::list_partnerships,
             partnerships::create_partnership
@@ -88,6 +95,14 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(versions::get_version))
         .routes(routes!(versions::get_version_toml))
         .routes(routes!(versions::compare_versions))
+        .routes(routes!(checkins::list_checkins))
+        .routes(routes!(checkins::get_checkin, checkins::record_checkin))
+        .routes(routes!(checkins::put_preparation))
+        .routes(routes!(checkins::add_note))
+        .routes(routes!(checkins::list_consequences))
+        .routes(routes!(pauses::list_pauses, pauses::propose_pause))
+        .routes(routes!(pauses::agree_pause))
+        .routes(routes!(pauses::withdraw_pause))
 }
 
 /// This document.

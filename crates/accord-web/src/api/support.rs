@@ -253,6 +253,25 @@ pub async fn idempotent<F>(
 where
     F: Future<Output = Result<(StatusCode, Value), ApiError>>,
 {
+    idempotent_body(state, user, key, scope, None, redact, run).await
+}
+
+/// [`idempotent`] for a request whose body must be the same on every
+/// retry: `fingerprint` is a digest of it, stored with the answer, and a
+/// retry with the same key but another body is refused (422) instead of
+/// being answered for a request it did not make.
+pub async fn idempotent_body<F>(
+    state: &AppState,
+    user: &User,
+    key: IdempotencyKey,
+    scope: &str,
+    fingerprint: Option<String>,
+    redact: fn(&mut Value),
+    run: F,
+) -> Result<Response, ApiError>
+where
+    F: Future<Output = Result<(StatusCode, Value), ApiError>>,
+{
     let Some(key) = key.0 else {
         let (status, body) = run.await?;
         return Ok((status, Json(body)).into_response());
@@ -263,7 +282,7 @@ where
         .idempotent_response(&user.id, &stored_key)
         .await?
     {
-        return replay(stored);
+        return replay(stored, fingerprint.as_deref());
     }
     let Some(_claim) = Claim::take(format!("{}\n{stored_key}", user.id)) else {
         return Err(AppError::Conflict(
@@ -278,7 +297,7 @@ where
         .idempotent_response(&user.id, &stored_key)
         .await?
     {
-        return replay(stored);
+        return replay(stored, fingerprint.as_deref());
     }
     let (status, body) = run.await?;
     if status.is_success() {
@@ -287,6 +306,7 @@ where
         let stored = StoredResponse {
             status: status.as_u16(),
             body: kept.to_string(),
+            fingerprint,
         };
         state
             .store
@@ -299,7 +319,14 @@ where
 /// Nothing to leave out of a stored answer.
 pub fn keep_all(_: &mut Value) {}
 
-fn replay(stored: StoredResponse) -> Result<Response, ApiError> {
+fn replay(stored: StoredResponse, fingerprint: Option<&str>) -> Result<Response, ApiError> {
+    if stored.fingerprint.is_some() && stored.fingerprint.as_deref() != fingerprint {
+        return Err(AppError::invalid(
+            IDEMPOTENCY_KEY,
+            "This Idempotency-Key was used for a request with another body. Use a new key for a new request; a retry must send the same body.",
+        )
+        .into());
+    }
     let status =
         StatusCode::from_u16(stored.status).map_err(|e| AppError::internal(e.to_string()))?;
     Response::builder()

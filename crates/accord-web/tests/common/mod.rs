@@ -27,6 +27,8 @@ pub struct TestApp {
     pub outbox: Arc<Outbox>,
     /// The app's store, for arranging and checking state.
     pub store: Arc<dyn Store>,
+    /// The app's whole state, for driving the worker.
+    pub state: AppState,
     _dir: tempfile::TempDir,
     _pg: Option<PgGuard>,
 }
@@ -79,12 +81,17 @@ pub async fn spawn_app_at(url: &str, dir: tempfile::TempDir, mail: bool) -> Test
     let base = format!("http://{}", listener.local_addr().unwrap());
     let mailer: Option<Arc<dyn Mailer>> = mail.then(|| outbox.clone() as Arc<dyn Mailer>);
     let state = AppState::new(store.clone(), clock.clone(), mailer, Settings::new(&base));
-    tokio::spawn(accord_web::serve(listener, state, std::future::pending()));
+    tokio::spawn(accord_web::serve(
+        listener,
+        state.clone(),
+        std::future::pending(),
+    ));
     TestApp {
         base,
         clock,
         outbox,
         store,
+        state,
         _dir: dir,
         _pg: None,
     }

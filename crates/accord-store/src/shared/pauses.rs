@@ -1,0 +1,218 @@
+//! Pauses of a running agreement: proposed by one partner, in effect once
+//! the other agrees, until withdrawn. Their SQL, row types, and the
+//! `queries!` macro writing their functions for one dialect (see
+//! [`super`]).
+//!
+//! Agreeing and withdrawing are single conditional updates, so two partners
+//! acting at once cannot both succeed where only one may.
+
+use crate::{Pause, PauseId, UserId};
+
+use super::from_millis;
+
+/// A row of `pauses`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct PauseRow {
+    id: String,
+    first_day: String,
+    last_day: String,
+    reason: String,
+    proposed_by: String,
+    proposed_at: i64,
+    agreed_by: Option<String>,
+    agreed_at: Option<i64>,
+    withdrawn_at: Option<i64>,
+}
+
+impl From<PauseRow> for Pause {
+    fn from(r: PauseRow) -> Self {
+        Self {
+            id: PauseId(r.id),
+            first_day: r.first_day,
+            last_day: r.last_day,
+            reason: r.reason,
+            proposed_by: UserId(r.proposed_by),
+            proposed_at: from_millis(r.proposed_at),
+            agreed_by: r.agreed_by.map(UserId),
+            agreed_at: r.agreed_at.map(from_millis),
+            withdrawn_at: r.withdrawn_at.map(from_millis),
+        }
+    }
+}
+
+/// The columns of a [`PauseRow`].
+macro_rules! pause_columns {
+    () => {
+        "id, first_day, last_day, reason, proposed_by, proposed_at, agreed_by, agreed_at, \
+         withdrawn_at"
+    };
+}
+
+pub(crate) const INSERT_PAUSE: &str = "INSERT INTO pauses \
+     (id, partnership_id, first_day, last_day, reason, proposed_by, proposed_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+pub(crate) const PAUSE: &str = concat!(
+    "SELECT ",
+    pause_columns!(),
+    " FROM pauses WHERE partnership_id = $1 AND id = $2"
+);
+pub(crate) const PAUSES: &str = concat!(
+    "SELECT ",
+    pause_columns!(),
+    " FROM pauses WHERE partnership_id = $1 ORDER BY first_day, proposed_at, id"
+);
+/// Agrees (`$1` the partner, `$2` now) to a pause still only proposed, by
+/// someone else; no row back otherwise.
+pub(crate) const AGREE_PAUSE: &str = concat!(
+    "UPDATE pauses SET agreed_by = $1, agreed_at = $2 \
+     WHERE partnership_id = $3 AND id = $4 \
+     AND agreed_at IS NULL AND withdrawn_at IS NULL AND proposed_by <> $1 \
+     RETURNING ",
+    pause_columns!()
+);
+/// Withdraws (`$1` who, `$2` now) a pause not withdrawn yet; no row back
+/// otherwise.
+pub(crate) const WITHDRAW_PAUSE: &str = concat!(
+    "UPDATE pauses SET withdrawn_by = $1, withdrawn_at = $2 \
+     WHERE partnership_id = $3 AND id = $4 AND withdrawn_at IS NULL \
+     RETURNING ",
+    pause_columns!()
+);
+
+/// Writes module `pauses` with this part's query functions into the
+/// dialect module that expands it.
+macro_rules! queries {
+    () => {
+        /// Pauses.
+        pub(crate) mod pauses {
+            use jiff::Timestamp;
+
+            use super::{Pool, begin_write};
+            use $crate::shared::pauses as sql;
+            use $crate::shared::{from_millis, missing};
+            use $crate::{NewPause, PartnershipId, Pause, PauseId, StoreError, UserId};
+
+            pub(crate) async fn propose_pause(
+                pool: &Pool,
+                new: &NewPause<'_>,
+            ) -> Result<Pause, StoreError> {
+                let id = PauseId::random();
+                let mut tx = begin_write(pool).await?;
+                let known: i64 = sqlx::query_scalar($crate::shared::running::PARTNERSHIP_EXISTS)
+                    .bind(new.partnership.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if known == 0 {
+                    return Err(StoreError::NotFound("partnership"));
+                }
+                sqlx::query(sql::INSERT_PAUSE)
+                    .bind(id.as_str())
+                    .bind(new.partnership.as_str())
+                    .bind(new.first_day)
+                    .bind(new.last_day)
+                    .bind(new.reason)
+                    .bind(new.proposed_by.as_str())
+                    .bind(new.now.as_millisecond())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(missing("user"))?;
+                tx.commit().await?;
+                Ok(Pause {
+                    id,
+                    first_day: new.first_day.to_owned(),
+                    last_day: new.last_day.to_owned(),
+                    reason: new.reason.to_owned(),
+                    proposed_by: new.proposed_by.clone(),
+                    proposed_at: from_millis(new.now.as_millisecond()),
+                    agreed_by: None,
+                    agreed_at: None,
+                    withdrawn_at: None,
+                })
+            }
+
+            /// Runs `update` (agreeing or withdrawing); when it changed
+            /// nothing, reads the pause to say why.
+            async fn change(
+                pool: &Pool,
+                update: &'static str,
+                partnership: &PartnershipId,
+                id: &PauseId,
+                user: &UserId,
+                now: Timestamp,
+                refused: impl FnOnce(&Pause) -> &'static str,
+            ) -> Result<Pause, StoreError> {
+                let mut tx = begin_write(pool).await?;
+                let changed: Option<sql::PauseRow> = sqlx::query_as(update)
+                    .bind(user.as_str())
+                    .bind(now.as_millisecond())
+                    .bind(partnership.as_str())
+                    .bind(id.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(missing("user"))?;
+                if let Some(row) = changed {
+                    tx.commit().await?;
+                    return Ok(row.into());
+                }
+                let current: Option<sql::PauseRow> = sqlx::query_as(sql::PAUSE)
+                    .bind(partnership.as_str())
+                    .bind(id.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let current = Pause::from(current.ok_or(StoreError::NotFound("pause"))?);
+                Err(StoreError::Conflict(refused(&current)))
+            }
+
+            pub(crate) async fn agree_pause(
+                pool: &Pool,
+                partnership: &PartnershipId,
+                id: &PauseId,
+                user: &UserId,
+                now: Timestamp,
+            ) -> Result<Pause, StoreError> {
+                change(pool, sql::AGREE_PAUSE, partnership, id, user, now, |p| {
+                    if p.withdrawn_at.is_some() {
+                        "a withdrawal of this pause"
+                    } else if p.agreed_at.is_some() {
+                        "an agreement to this pause"
+                    } else {
+                        // Proposing it was the proposer's agreement.
+                        "the proposer's agreement to this pause"
+                    }
+                })
+                .await
+            }
+
+            pub(crate) async fn withdraw_pause(
+                pool: &Pool,
+                partnership: &PartnershipId,
+                id: &PauseId,
+                user: &UserId,
+                now: Timestamp,
+            ) -> Result<Pause, StoreError> {
+                change(
+                    pool,
+                    sql::WITHDRAW_PAUSE,
+                    partnership,
+                    id,
+                    user,
+                    now,
+                    |_| "a withdrawal of this pause",
+                )
+                .await
+            }
+
+            pub(crate) async fn pauses(
+                pool: &Pool,
+                partnership: &PartnershipId,
+            ) -> Result<Vec<Pause>, StoreError> {
+                let rows: Vec<sql::PauseRow> = sqlx::query_as(sql::PAUSES)
+                    .bind(partnership.as_str())
+                    .fetch_all(pool)
+                    .await?;
+                Ok(rows.into_iter().map(Pause::from).collect())
+            }
+        }
+    };
+}
+pub(crate) use queries;

@@ -1,0 +1,94 @@
+//! Who is told what, and through which channel: one outbox row per partner
+//! and channel they chose (e-mail unless they turned it off, their webhook
+//! when they set one). The text is written when the row is made; a
+//! check-in link, which must be fresh and single-use, is made by the worker
+//! when it sends the e-mail.
+
+use accord_store::{Channel, Member, NewNotification, PartnershipId};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// What an outbox row carries, as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payload {
+    /// Subject line (e-mail) or title (webhook).
+    pub subject: String,
+    /// The message.
+    pub text: String,
+    /// A page about it, for people who are logged in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// The agreement version the message was planned from; the worker
+    /// drops it if another version is in force by then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
+    /// The check-in it is about (unix ms); the worker drops reminders for
+    /// a check-in already recorded or paused, and for e-mail adds a
+    /// single-use link that opens its form without logging in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<i64>,
+    /// Whether the e-mail gets a single-use check-in link.
+    #[serde(default)]
+    pub checkin_link: bool,
+    /// Machine-readable details for webhook receivers.
+    #[serde(default)]
+    pub event: serde_json::Value,
+}
+
+/// One message to send to some partners.
+pub struct Message<'a> {
+    /// The partnership.
+    pub partnership: &'a PartnershipId,
+    /// A word for the kind of message (`recap`, `checkin`, …).
+    pub kind: &'a str,
+    /// What makes this message unique within the partnership (e.g.
+    /// `recap:<ms>`): with the recipient and channel, its dedupe key.
+    pub key: &'a str,
+    /// When it is due.
+    pub due_at: Timestamp,
+    /// What it says.
+    pub payload: &'a Payload,
+}
+
+/// The outbox rows for `message` to each of `to`, per their settings.
+pub async fn rows(
+    state: &AppState,
+    to: &[&Member],
+    message: &Message<'_>,
+) -> Result<Vec<NewNotification>, AppError> {
+    let payload =
+        serde_json::to_string(message.payload).map_err(|e| AppError::internal(e.to_string()))?;
+    let mut out = Vec::new();
+    for member in to {
+        let settings = state.store.notification_settings(&member.user_id).await?;
+        let mut channels = Vec::new();
+        // Without SMTP there is no e-mail to plan: pages show everything.
+        if settings.email && state.mailer.is_some() {
+            channels.push(Channel::Email);
+        }
+        if settings.webhook_url.is_some() {
+            channels.push(Channel::Webhook);
+        }
+        for channel in channels {
+            out.push(NewNotification {
+                partnership: Some(message.partnership.clone()),
+                user: Some(member.user_id.clone()),
+                dedupe: format!(
+                    "{}:{}:{}:{}",
+                    message.partnership,
+                    message.key,
+                    member.user_id,
+                    channel.as_str()
+                ),
+                channel,
+                kind: message.kind.to_owned(),
+                due_at: message.due_at,
+                payload: payload.clone(),
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,115 @@
+//! The rules for changing notification settings, shared by the reminders
+//! page and `PUT /api/v1/me/notifications`: the webhook address must pass
+//! [`webhook::check_url`]; a webhook gets a secret when it is first set
+//! (shown once), keeps it while it is set, and loses it when removed.
+
+use accord_store::{NotificationSettings, User};
+
+use crate::auth::tokens;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::webhook;
+
+/// The field the webhook address is in, on the page and in the API.
+pub const WEBHOOK_FIELD: &str = "webhook_url";
+
+/// Settings after a change, with the webhook secret if the change made a
+/// new one (to show this once).
+#[derive(Debug, Clone)]
+pub struct Saved {
+    /// The settings as stored.
+    pub settings: NotificationSettings,
+    /// The new secret, when one was made.
+    pub new_secret: Option<String>,
+}
+
+/// Checks a webhook address: empty means none; otherwise it is returned
+/// as the checked URL, or an error naming [`WEBHOOK_FIELD`].
+pub fn check_webhook(url: Option<&str>) -> Result<Option<String>, AppError> {
+    match url.map(str::trim).filter(|u| !u.is_empty()) {
+        None => Ok(None),
+        Some(u) => webhook::check_url(u)
+            .map(|parsed| Some(parsed.as_str().to_owned()))
+            .map_err(|message| AppError::invalid(WEBHOOK_FIELD, message)),
+    }
+}
+
+/// A new webhook secret: 256 random bits.
+pub fn new_secret() -> String {
+    tokens::new_token()
+}
+
+/// Saves e-mail on or off and the webhook address (none when empty or
+/// `None`). Nothing is saved when the address is not valid.
+pub async fn save(
+    state: &AppState,
+    user: &User,
+    email: bool,
+    webhook_url: Option<&str>,
+) -> Result<Saved, AppError> {
+    let url = check_webhook(webhook_url)?;
+    let current = state.store.notification_settings(&user.id).await?;
+    let (secret, made) = match (&url, current.webhook_secret) {
+        (None, _) => (None, None),
+        (Some(_), Some(kept)) => (Some(kept), None),
+        (Some(_), None) => {
+            let fresh = new_secret();
+            (Some(fresh.clone()), Some(fresh))
+        }
+    };
+    let settings = NotificationSettings {
+        email,
+        webhook_url: url,
+        webhook_secret: secret,
+    };
+    state
+        .store
+        .set_notification_settings(&user.id, &settings, state.clock.now())
+        .await?;
+    Ok(Saved {
+        settings,
+        new_secret: made,
+    })
+}
+
+/// Replaces the webhook secret with a new one (the old one stops being
+/// used at once) and returns it, to show this once. Works without a
+/// webhook address too: the secret then waits for one.
+pub async fn renew_secret(state: &AppState, user: &User) -> Result<Saved, AppError> {
+    let mut settings = state.store.notification_settings(&user.id).await?;
+    let fresh = new_secret();
+    settings.webhook_secret = Some(fresh.clone());
+    state
+        .store
+        .set_notification_settings(&user.id, &settings, state.clock.now())
+        .await?;
+    Ok(Saved {
+        settings,
+        new_secret: Some(fresh),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_addresses_mean_no_webhook() {
+        assert_eq!(check_webhook(None).ok(), Some(None));
+        assert_eq!(check_webhook(Some("  ")).ok(), Some(None));
+    }
+
+    #[test]
+    fn bad_addresses_name_the_field() {
+        let e = check_webhook(Some("ftp://example.org/x")).err();
+        assert_eq!(e.as_ref().and_then(AppError::field), Some(WEBHOOK_FIELD));
+        let ok = check_webhook(Some(" https://hooks.example.org/a ")).ok();
+        assert_eq!(ok, Some(Some("https://hooks.example.org/a".to_owned())));
+    }
+
+    #[test]
+    fn secrets_are_long_and_fresh() {
+        assert_eq!(new_secret().len(), 43);
+        assert_ne!(new_secret(), new_secret());
+    }
+}

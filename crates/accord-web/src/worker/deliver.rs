@@ -1,0 +1,268 @@
+//! Delivering one claimed outbox row: an e-mail, a webhook call, or an
+//! internal job (the missed-check-in check). Before sending a reminder the
+//! worker checks that it still applies: the same version in force, its
+//! check-in neither recorded nor paused. One that no longer applies is
+//! marked done without sending.
+
+use accord_core::checkin::{GRACE, when};
+use accord_store::{Channel, ConsequenceKind, NewConsequence, Outgoing};
+use jiff::Timestamp;
+use serde_json::json;
+
+use super::retry_at;
+use crate::error::AppError;
+use crate::mail::Mail;
+use crate::running::notify::{self, Message, Payload};
+use crate::running::{InForce, links};
+use crate::state::AppState;
+use crate::webhook::{WebhookMessage, WebhookSender};
+
+/// Kinds that concern a check-in still to come.
+const BEFORE_CHECKIN: [&str; 2] = ["preparation", "checkin"];
+
+/// Delivers `row`; `true` when it is done (sent, or no longer needed),
+/// `false` when this attempt failed (it is retried later or given up).
+pub async fn deliver(
+    state: &AppState,
+    webhooks: &WebhookSender,
+    row: Outgoing,
+    now: Timestamp,
+) -> Result<bool, AppError> {
+    let outcome = match row.channel {
+        Channel::Internal => missed_check(state, &row, now).await.map(|()| Ok(())),
+        Channel::Email | Channel::Webhook => send(state, webhooks, &row, now).await,
+    };
+    match outcome? {
+        Ok(()) => {
+            state
+                .store
+                .mark_sent(&row.id, &row.lease_token, now)
+                .await?;
+            Ok(true)
+        }
+        Err(error) => {
+            let retry = retry_at(now, row.attempts);
+            if retry.is_none() {
+                tracing::warn!(id = %row.id, kind = %row.kind, %error, "giving up on a message");
+            }
+            state
+                .store
+                .mark_failed(&row.id, &row.lease_token, &error, retry)
+                .await?;
+            Ok(false)
+        }
+    }
+}
+
+/// Sends an e-mail or webhook row. The outer error is the database; the
+/// inner one a failed delivery, to retry.
+async fn send(
+    state: &AppState,
+    webhooks: &WebhookSender,
+    row: &Outgoing,
+    now: Timestamp,
+) -> Result<Result<(), String>, AppError> {
+    let Ok(payload) = serde_json::from_str::<Payload>(&row.payload) else {
+        return Ok(Err("the stored message does not parse".into()));
+    };
+    let Some(user_id) = &row.user else {
+        return Ok(Ok(()));
+    };
+    let Some(user) = state.store.user_by_id(user_id).await? else {
+        return Ok(Ok(()));
+    };
+    let mut occurrence_end = None;
+    if let (Some(id), Some(version)) = (&row.partnership, payload.version) {
+        let inforce = InForce::load(state.store.as_ref(), id).await?;
+        let Some(inforce) = inforce.filter(|i| i.version.number == version) else {
+            return Ok(Ok(()));
+        };
+        if let (Some(ms), true) = (
+            payload.occurrence,
+            BEFORE_CHECKIN.contains(&row.kind.as_str()),
+        ) {
+            let at = Timestamp::from_millisecond(ms).unwrap_or(now);
+            let Ok(schedule) = &inforce.schedule else {
+                return Ok(Ok(()));
+            };
+            let Some(occ) = schedule.occurrence_at(at) else {
+                return Ok(Ok(()));
+            };
+            if inforce.entry(at).is_some() || schedule.paused(at, &inforce.pauses) {
+                return Ok(Ok(()));
+            }
+            occurrence_end = Some(
+                accord_core::checkin::grace_end(schedule, &occ)
+                    .to_zoned(schedule.time_zone().clone()),
+            );
+        }
+    }
+    match row.channel {
+        Channel::Email => {
+            let Some(mailer) = &state.mailer else {
+                return Ok(Err("e-mail is not configured (no SMTP settings)".into()));
+            };
+            let mut body = payload.text.clone();
+            if let (true, Some(id), Some(ms), Some(expires)) = (
+                payload.checkin_link,
+                &row.partnership,
+                payload.occurrence,
+                occurrence_end,
+            ) {
+                let at = Timestamp::from_millisecond(ms).unwrap_or(now);
+                let token = links::create(
+                    state.store.as_ref(),
+                    id,
+                    at,
+                    user_id,
+                    expires.timestamp(),
+                    now,
+                )
+                .await?;
+                body.push_str(&format!(
+                    "\n\nOpen this check-in without logging in: {}/c/{token}\n\
+                     (the link is yours alone; it works once, until {}).",
+                    state.settings.base_url,
+                    when(&expires),
+                ));
+            }
+            if let Some(link) = &payload.link {
+                body.push_str(&format!("\n\nIn Accord: {link}"));
+            }
+            body.push_str(&format!(
+                "\n\n--\nYou get this because you are a partner in an Accord agreement. \
+                 Choose what you get at {}/settings/reminders",
+                state.settings.base_url
+            ));
+            let mail = Mail {
+                to: user.email.clone(),
+                subject: payload.subject.clone(),
+                body,
+            };
+            Ok(mailer.send(mail).await.map_err(|e| e.to_string()))
+        }
+        _ => {
+            let settings = state.store.notification_settings(user_id).await?;
+            let (Some(url), Some(secret)) = (settings.webhook_url, settings.webhook_secret) else {
+                // The person removed their webhook since: nothing to do.
+                return Ok(Ok(()));
+            };
+            let message = WebhookMessage {
+                title: payload.subject.clone(),
+                text: payload.text.clone(),
+                link: payload.link.clone(),
+                event: payload.event.clone(),
+            };
+            Ok(webhooks
+                .send(&url, &secret, &message, now)
+                .await
+                .map_err(|e| e.to_string()))
+        }
+    }
+}
+
+/// The job at the end of a check-in's grace window: if nothing was
+/// recorded and it is not paused, the missed-check-in protocol fires once:
+/// logged, and both partners are told what they agreed to do.
+async fn missed_check(state: &AppState, row: &Outgoing, now: Timestamp) -> Result<(), AppError> {
+    let (Some(id), Ok(job)) = (
+        &row.partnership,
+        serde_json::from_str::<serde_json::Value>(&row.payload),
+    ) else {
+        return Ok(());
+    };
+    let version = job.get("version").and_then(serde_json::Value::as_i64);
+    let Some(at) = job
+        .get("occurrence")
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|ms| Timestamp::from_millisecond(ms).ok())
+    else {
+        return Ok(());
+    };
+    let Some(inforce) = InForce::load(state.store.as_ref(), id).await? else {
+        return Ok(());
+    };
+    let Ok(schedule) = &inforce.schedule else {
+        return Ok(());
+    };
+    if Some(inforce.version.number) != version
+        || inforce.entry(at).is_some()
+        || schedule.paused(at, &inforce.pauses)
+        || schedule.occurrence_at(at).is_none()
+    {
+        return Ok(());
+    }
+    let agreed = accord_core::model::filled(
+        &inforce
+            .agreement
+            .cadence
+            .as_ref()
+            .and_then(|c| c.missed_checkin.clone()),
+    )
+    .map(str::to_owned);
+    let response = agreed.clone().unwrap_or_else(|| {
+        "The agreement does not say what happens after a missed check-in: agree it at the next one."
+            .into()
+    });
+    let held = at.to_zoned(schedule.time_zone().clone());
+    let title = inforce
+        .agreement
+        .title
+        .clone()
+        .unwrap_or_else(|| "your agreement".into());
+    let payload = Payload {
+        subject: format!("Missed check-in: {title}"),
+        text: format!(
+            "The check-in of {} was not recorded within {} hours.\n\n{}",
+            when(&held),
+            GRACE.as_hours(),
+            match &agreed {
+                Some(r) => format!("What you agreed for this case: {r}"),
+                None => response.clone(),
+            }
+        ),
+        link: Some(format!("{}/p/{id}/checkins", state.settings.base_url)),
+        version,
+        occurrence: Some(at.as_millisecond()),
+        checkin_link: false,
+        event: json!({
+            "kind": "missed-checkin",
+            "partnership": id.to_string(),
+            "checkin": at.to_string(),
+            "response": response,
+        }),
+    };
+    let partners: Vec<_> = inforce.partners().collect();
+    let key = format!("missed:{}", at.as_millisecond());
+    let rows = notify::rows(
+        state,
+        &partners,
+        &Message {
+            partnership: id,
+            kind: "missed-checkin",
+            key: &key,
+            due_at: now,
+            payload: &payload,
+        },
+    )
+    .await?;
+    let fired = state
+        .store
+        .record_missed_checkin(
+            id,
+            &NewConsequence {
+                occurrence: at,
+                kind: ConsequenceKind::MissedCheckin,
+                party: None,
+                misses: None,
+                response: &response,
+            },
+            &rows,
+            now,
+        )
+        .await?;
+    if fired {
+        tracing::info!(partnership = %id, checkin = %at, "missed check-in protocol fired");
+    }
+    Ok(())
+}

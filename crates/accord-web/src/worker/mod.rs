@@ -1,0 +1,143 @@
+//! The worker: plans reminders, notices missed check-ins, and delivers the
+//! outbox by e-mail and webhook. It runs inside `accord serve` or alone as
+//! `accord worker`, as many processes as wanted against one database.
+//!
+//! Written as a step function plus a loop (the zero2prod pattern): [`Worker::step`]
+//! does one round of work and says how much it did, so tests drive it with
+//! a controlled clock and count what happened; [`Worker::run`] repeats it
+//! until shutdown, sleeping only when a round found nothing to do.
+//!
+//! Every row is claimed under a lease (`FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL), so each goes out once however many workers run; a failure
+//! is retried with backoff (1, 2, 4 … minutes, at most an hour apart) and
+//! given up after [`MAX_ATTEMPTS`].
+
+mod deliver;
+mod plan;
+mod texts;
+
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::webhook::WebhookSender;
+
+/// Attempts before a message is given up.
+pub const MAX_ATTEMPTS: i64 = 8;
+/// How far ahead reminders are planned.
+pub const HORIZON: SignedDuration = SignedDuration::from_hours(48);
+/// How long a claimed row stays with its worker before another may take
+/// it (only after a crash does that happen).
+pub const LEASE: SignedDuration = SignedDuration::from_mins(5);
+
+/// What one step did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Partnerships whose plan was extended.
+    pub planned: usize,
+    /// Rows claimed.
+    pub claimed: usize,
+    /// Rows sent (or done, for internal jobs and dropped reminders).
+    pub sent: usize,
+    /// Rows that failed this time.
+    pub failed: usize,
+}
+
+/// A worker over the app's state.
+pub struct Worker {
+    state: AppState,
+    webhooks: WebhookSender,
+    batch: u32,
+}
+
+/// The delay before retrying after `attempts` failed attempts.
+pub fn backoff(attempts: i64) -> SignedDuration {
+    let exp = u32::try_from(attempts.clamp(1, 7) - 1).unwrap_or(0);
+    SignedDuration::from_mins(2i64.pow(exp)).min(SignedDuration::from_hours(1))
+}
+
+impl Worker {
+    /// A worker that claims up to `batch` rows per step.
+    pub fn new(state: AppState, batch: u32) -> Result<Self, AppError> {
+        let webhooks = WebhookSender::new().map_err(|e| AppError::internal(e.to_string()))?;
+        Ok(Self {
+            state,
+            webhooks,
+            batch: batch.max(1),
+        })
+    }
+
+    /// One round: extend plans that are running out, then deliver one
+    /// batch of due rows.
+    pub async fn step(&self) -> Result<Report, AppError> {
+        let now = self.state.clock.now();
+        let mut report = Report {
+            planned: plan::plan_due(&self.state, now, self.batch).await?,
+            ..Report::default()
+        };
+        let rows = self.state.store.claim_due(now, LEASE, self.batch).await?;
+        report.claimed = rows.len();
+        for row in rows {
+            if deliver::deliver(&self.state, &self.webhooks, row, now).await? {
+                report.sent += 1;
+            } else {
+                report.failed += 1;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Steps until `shutdown` resolves, pausing `idle` whenever a step
+    /// found nothing to do. A failing step (the database away) is logged
+    /// and retried after the pause.
+    pub async fn run(self, idle: Duration, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            let busy = match self.step().await {
+                Ok(r) => {
+                    if r.claimed > 0 || r.planned > 0 {
+                        tracing::info!(
+                            planned = r.planned,
+                            claimed = r.claimed,
+                            sent = r.sent,
+                            failed = r.failed,
+                            "worker step"
+                        );
+                    }
+                    r.claimed as u32 >= self.batch
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "worker step failed");
+                    false
+                }
+            };
+            let pause = if busy { Duration::ZERO } else { idle };
+            tokio::select! {
+                biased;
+                () = &mut shutdown => return,
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+    }
+}
+
+/// When a failed row is tried again: `None` once it has had its attempts.
+fn retry_at(now: Timestamp, attempts: i64) -> Option<Timestamp> {
+    (attempts < MAX_ATTEMPTS).then(|| now.checked_add(backoff(attempts)).unwrap_or(now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_an_hour_and_stops_after_the_limit() {
+        let mins: Vec<i64> = (1..=8).map(|a| backoff(a).as_mins()).collect();
+        assert_eq!(mins, [1, 2, 4, 8, 16, 32, 60, 60]);
+        let now = Timestamp::UNIX_EPOCH;
+        assert!(retry_at(now, MAX_ATTEMPTS - 1).is_some());
+        assert_eq!(retry_at(now, MAX_ATTEMPTS), None);
+    }
+}

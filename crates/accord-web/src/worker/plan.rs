@@ -1,0 +1,110 @@
+//! Planning: turning the schedule of each agreement in force into outbox
+//! rows for the next [`HORIZON`](super::HORIZON), plus one internal job per
+//! check-in at the end of its grace window to notice if it was missed.
+//!
+//! A partnership's plan is moved forward with a compare-and-set, and every
+//! row has a dedupe key made of the version, the reminder's key, the
+//! person and the channel, so two workers planning at once insert each row
+//! once.
+
+use accord_core::checkin::{GRACE, grace_end};
+use accord_core::schedule::Reminder;
+use accord_store::{Channel, NewNotification, PartnershipId};
+use jiff::Timestamp;
+use serde_json::json;
+
+use super::HORIZON;
+use super::texts;
+use crate::error::AppError;
+use crate::running::InForce;
+use crate::running::notify::{self, Message};
+use crate::state::AppState;
+
+/// Extends the plans that end within half the horizon; returns how many.
+pub async fn plan_due(state: &AppState, now: Timestamp, limit: u32) -> Result<usize, AppError> {
+    let before = now.checked_add(HORIZON / 2).unwrap_or(now);
+    let due = state.store.partnerships_to_plan(before, limit).await?;
+    let mut planned = 0;
+    for id in due {
+        if plan(state, &id, now).await? {
+            planned += 1;
+        }
+    }
+    Ok(planned)
+}
+
+/// Plans one partnership up to `now + HORIZON`; `false` when another
+/// worker moved its plan first (nothing written).
+pub async fn plan(state: &AppState, id: &PartnershipId, now: Timestamp) -> Result<bool, AppError> {
+    let expected = state.store.planned_until(id).await?;
+    let until = now.checked_add(HORIZON).unwrap_or(now);
+    let Some(inforce) = InForce::load(state.store.as_ref(), id).await? else {
+        return Ok(false);
+    };
+    let mut rows = Vec::new();
+    if let Ok(schedule) = &inforce.schedule {
+        // Reminders from where the last plan ended, but never for the past:
+        // a late reminder is worse than none.
+        let start = expected.unwrap_or(now).max(now);
+        for reminder in schedule.reminders(&inforce.agreement, &inforce.pauses, start, until) {
+            rows.extend(reminder_rows(state, &inforce, &reminder).await?);
+        }
+        // One job per check-in at the end of its grace window. After a new
+        // version or a long outage, look back one grace window at most.
+        let lookback = now.checked_sub(GRACE).unwrap_or(now);
+        let from = expected.unwrap_or(lookback).max(lookback);
+        for occ in schedule.between(from, until) {
+            let at = occ.at();
+            rows.push(NewNotification {
+                partnership: Some(id.clone()),
+                user: None,
+                channel: Channel::Internal,
+                kind: "missed-check".into(),
+                dedupe: format!(
+                    "{id}:v{}:missed-check:{}",
+                    inforce.version.number,
+                    at.as_millisecond()
+                ),
+                due_at: grace_end(schedule, &occ),
+                payload: json!({
+                    "version": inforce.version.number,
+                    "occurrence": at.as_millisecond(),
+                })
+                .to_string(),
+            });
+        }
+    }
+    Ok(state.store.save_plan(id, expected, until, &rows).await?)
+}
+
+/// The rows of one reminder: to its party, or to both partners.
+async fn reminder_rows(
+    state: &AppState,
+    inforce: &InForce,
+    reminder: &Reminder,
+) -> Result<Vec<NewNotification>, AppError> {
+    let to: Vec<_> = match &reminder.party {
+        Some(party) => inforce.member_of(party).into_iter().collect(),
+        None => inforce.partners().collect(),
+    };
+    let mut rows = Vec::new();
+    for member in to {
+        let payload = texts::reminder(state, inforce, reminder, member);
+        let key = format!("v{}:{}", inforce.version.number, reminder.key);
+        rows.extend(
+            notify::rows(
+                state,
+                &[member],
+                &Message {
+                    partnership: &inforce.id,
+                    kind: reminder.kind.as_str(),
+                    key: &key,
+                    due_at: reminder.at,
+                    payload: &payload,
+                },
+            )
+            .await?,
+        );
+    }
+    Ok(rows)
+}
