@@ -5,13 +5,12 @@
 //! the partner who did not propose it agrees, and either partner may
 //! withdraw it until it is over. A coach reads them.
 
-use accord_store::{NewPause, Pause, PauseId, StoreError, UserId};
+use accord_store::{NewPause, Pause, StoreError};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
-use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -23,8 +22,7 @@ use super::support::{
 use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::partnerships::access::{self, Access};
-use crate::pauses::{check, parse_day};
-use crate::running::InForce;
+use crate::pauses::{cannot_agree, cannot_withdraw, check, find, today};
 use crate::state::AppState;
 
 /// A pause to propose.
@@ -106,15 +104,6 @@ fn info(p: Pause, proposed_by_name: String) -> PauseInfo {
         agreed_at: p.agreed_at,
         withdrawn_at: p.withdrawn_at,
     }
-}
-
-/// Today in the agreement's zone (UTC when it names none).
-fn today(inforce: Option<&InForce>, now: Timestamp) -> Date {
-    let tz = inforce
-        .and_then(|i| i.agreement.timezone.as_ref())
-        .and_then(|z| jiff::tz::db().get(z.as_str()).ok())
-        .unwrap_or(jiff::tz::TimeZone::UTC);
-    now.to_zoned(tz).date()
 }
 
 /// The partnership's pauses, by first day: proposed, agreed and withdrawn.
@@ -220,46 +209,6 @@ pub async fn propose_pause(
         Ok((StatusCode::CREATED, to_value(&body)?))
     })
     .await
-}
-
-/// The pause named in a path, and today in the agreement's zone.
-async fn find(state: &AppState, access: &Access, pid: &str) -> Result<(Pause, Date), AppError> {
-    let pid = PauseId::parse(pid).ok_or(AppError::NotFound)?;
-    let pause = state
-        .store
-        .pauses(&access.partnership.id)
-        .await?
-        .into_iter()
-        .find(|p| p.id == pid)
-        .ok_or(AppError::NotFound)?;
-    let inforce = InForce::load(state.store.as_ref(), &access.partnership.id).await?;
-    Ok((pause, today(inforce.as_ref(), state.clock.now())))
-}
-
-/// Why `user` cannot agree to `pause`, if they cannot.
-fn cannot_agree(pause: &Pause, user: &UserId, today: Date) -> Option<&'static str> {
-    if pause.withdrawn_at.is_some() {
-        Some("This pause was withdrawn. Propose a new one if you still need it.")
-    } else if pause.agreed_at.is_some() {
-        Some("This pause is agreed already.")
-    } else if &pause.proposed_by == user {
-        Some("You proposed this pause, so your partner is the one to agree to it.")
-    } else if parse_day(&pause.last_day).is_some_and(|l| l < today) {
-        Some("This pause is over; there is nothing left to agree to.")
-    } else {
-        None
-    }
-}
-
-/// Why `pause` cannot be withdrawn, if it cannot.
-fn cannot_withdraw(pause: &Pause, today: Date) -> Option<&'static str> {
-    if pause.withdrawn_at.is_some() {
-        Some("This pause was withdrawn already.")
-    } else if parse_day(&pause.last_day).is_some_and(|l| l < today) {
-        Some("This pause is over; it stays in the history as it was.")
-    } else {
-        None
-    }
 }
 
 /// Agrees to the partner's proposed pause: it takes effect.

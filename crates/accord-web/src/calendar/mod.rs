@@ -23,8 +23,7 @@ pub mod ics;
 pub mod text;
 pub mod zone;
 
-use accord_core::schedule::{Pause, Schedule};
-use accord_store::{PartnershipId, User, Version};
+use accord_store::User;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -129,38 +128,6 @@ pub async fn entries_for(state: &AppState, user: &User) -> Result<Vec<FeedPartne
         }
     }
     Ok(out)
-}
-
-/// The feed entry of a partnership from its versions (oldest first): the
-/// latest signed one, in force from its signing, with `pauses` left out of
-/// its check-ins. `None` when no version is signed, or the signed text no
-/// longer parses (logged: it parsed when it was signed).
-pub fn in_force(
-    id: &PartnershipId,
-    title: &str,
-    versions: &[Version],
-    pauses: &[Pause],
-) -> Option<FeedPartnership> {
-    let (version, signed_at) = versions
-        .iter()
-        .rev()
-        .find_map(|v| v.signed_at.map(|at| (v, at)))?;
-    let agreement = match accord_core::parse_toml(&version.toml) {
-        Ok(a) => a,
-        Err(e) => {
-            tracing::warn!(partnership = %id, version = version.number, error = %e,
-                "the version in force does not parse; left out of the calendar feed");
-            return None;
-        }
-    };
-    let schedule = Schedule::new(&agreement, signed_at);
-    Some(FeedPartnership {
-        id: id.to_string(),
-        title: title.to_owned(),
-        agreement,
-        schedule,
-        pauses: pauses.to_vec(),
-    })
 }
 
 #[cfg(test)]

@@ -131,20 +131,9 @@ async fn prepare(
         Ok(v) => v,
         Err(response) => return Ok(response),
     };
-    match write_preparation(&state, &viewer, &subject, &pairs).await {
-        Ok(Ok(())) => {
-            done(
-                &state,
-                &viewer,
-                &subject,
-                "Your preparation is saved. Your partner sees it once the check-in opens.",
-            )
-            .await
-        }
-        Ok(Err(shown)) => again(&state, &viewer, &subject, shown).await,
-        Err(AppError::Gone(message)) => Ok(gone(&visitor, message)),
-        Err(e) => Err(e),
-    }
+    let written = write_preparation(&state, &viewer, &subject, &pairs).await;
+    let notice = "Your preparation is saved. Your partner sees it once the check-in opens.";
+    answer(&state, &visitor, &viewer, &subject, written, notice).await
 }
 
 async fn record(
@@ -159,18 +148,26 @@ async fn record(
         Ok(v) => v,
         Err(response) => return Ok(response),
     };
-    match write_record(&state, &viewer, &subject, &pairs).await {
-        Ok(Ok(())) => {
-            done(
-                &state,
-                &viewer,
-                &subject,
-                "The check-in is recorded. Both partners get the recap.",
-            )
-            .await
-        }
-        Ok(Err(shown)) => again(&state, &viewer, &subject, shown).await,
-        Err(AppError::Gone(message)) => Ok(gone(&visitor, message)),
+    let written = write_record(&state, &viewer, &subject, &pairs).await;
+    let notice = "The check-in is recorded. Both partners get the recap.";
+    answer(&state, &visitor, &viewer, &subject, written, notice).await
+}
+
+/// The answer to a write through the link: the page without forms and a
+/// notice when it was saved, the form again with its problems, or 410 when
+/// the link was used up in between.
+async fn answer(
+    state: &AppState,
+    visitor: &Visitor,
+    viewer: &Viewer,
+    subject: &Subject,
+    written: Result<Result<(), page::Shown>, AppError>,
+    notice: &str,
+) -> Result<Response, AppError> {
+    match written {
+        Ok(Ok(())) => done(state, viewer, subject, notice).await,
+        Ok(Err(shown)) => again(state, viewer, subject, shown).await,
+        Err(AppError::Gone(message)) => Ok(gone(visitor, message)),
         Err(e) => Err(e),
     }
 }

@@ -12,10 +12,11 @@
 //! agreeing or withdrawing when that cannot be done is the page with 409
 //! and the reason.
 
+mod rules;
 mod validate;
 
 use accord_core::schedule::Schedule;
-use accord_store::{NewPause, Pause, PauseId, StoreError, UserId};
+use accord_store::{NewPause, Pause, StoreError, UserId};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -24,7 +25,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use jiff::ToSpan;
-use jiff::civil::{Date, Time};
+use jiff::civil::Time;
 use serde::Deserialize;
 
 use crate::accounts::Empty;
@@ -36,6 +37,7 @@ use crate::running::InForce;
 use crate::state::AppState;
 use crate::views::Chrome;
 
+pub use rules::{cannot_agree, cannot_withdraw, find, today};
 pub use validate::{MAX_WEEKS, Proposal, check, covering, day, parse_day, span};
 
 /// The pause routes.
@@ -103,17 +105,6 @@ struct Shown {
     form: Option<([String; 3], validate::Errors)>,
 }
 
-/// The agreement's zone name and today's date there.
-fn today(inforce: Option<&InForce>, now: jiff::Timestamp) -> (String, Date) {
-    let name = inforce
-        .and_then(|i| i.agreement.timezone.as_ref())
-        .map_or("UTC", |z| z.as_str())
-        .to_owned();
-    let tz = jiff::tz::db().get(&name).unwrap_or(jiff::tz::TimeZone::UTC);
-    let date = now.to_zoned(tz).date();
-    (name, date)
-}
-
 /// How many check-ins of the schedule fall in a pause, in words.
 fn checkins_in(schedule: &Schedule, p: &Pause) -> String {
     let (Some(first), Some(last)) = (parse_day(&p.first_day), parse_day(&p.last_day)) else {
@@ -138,7 +129,12 @@ async fn view(
     let p = &access.partnership;
     let inforce = InForce::load(state.store.as_ref(), &p.id).await?;
     let now = state.clock.now();
-    let (zone, today) = today(inforce.as_ref(), now);
+    let zone = inforce
+        .as_ref()
+        .and_then(|i| i.agreement.timezone.as_ref())
+        .map_or("UTC", |z| z.as_str())
+        .to_owned();
+    let today = today(inforce.as_ref(), now);
     let members = state.store.members(&p.id).await?;
     let name = |u: &UserId| {
         members
@@ -303,7 +299,7 @@ async fn propose(
         return view(&state, &me, &access, shown).await;
     };
     let now = state.clock.now();
-    let (_, today) = today(Some(&inforce), now);
+    let today = today(Some(&inforce), now);
     let proposal = match check(&form.first_day, &form.last_day, &form.reason, today) {
         Ok(p) => p,
         Err(errors) => {
@@ -329,40 +325,6 @@ async fn propose(
     Ok(back(&access, "proposed"))
 }
 
-/// The pause named in the URL, with the agreement's today.
-async fn find(
-    state: &AppState,
-    access: &Access,
-    pid: &str,
-) -> Result<(PauseId, Pause, Date), AppError> {
-    let pid = PauseId::parse(pid).ok_or(AppError::NotFound)?;
-    let pause = state
-        .store
-        .pauses(&access.partnership.id)
-        .await?
-        .into_iter()
-        .find(|p| p.id == pid)
-        .ok_or(AppError::NotFound)?;
-    let inforce = InForce::load(state.store.as_ref(), &access.partnership.id).await?;
-    let (_, today) = today(inforce.as_ref(), state.clock.now());
-    Ok((pid, pause, today))
-}
-
-/// Why `user` cannot agree to `pause`, if they cannot.
-fn cannot_agree(pause: &Pause, user: &UserId, today: Date) -> Option<&'static str> {
-    if pause.withdrawn_at.is_some() {
-        Some("This pause was withdrawn. Propose a new one if you still need it.")
-    } else if pause.agreed_at.is_some() {
-        Some("This pause is agreed already.")
-    } else if &pause.proposed_by == user {
-        Some("You proposed this pause, so your partner is the one to agree to it.")
-    } else if parse_day(&pause.last_day).is_some_and(|l| l < today) {
-        Some("This pause is over; there is nothing left to agree to.")
-    } else {
-        None
-    }
-}
-
 async fn agree(
     State(state): State<AppState>,
     me: CurrentUser,
@@ -370,7 +332,8 @@ async fn agree(
     CsrfForm { .. }: CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let access = partner(&state, &me, &id).await?;
-    let (pid, pause, today) = find(&state, &access, &pid).await?;
+    let (pause, today) = find(&state, &access, &pid).await?;
+    let pid = pause.id.clone();
     if let Some(why) = cannot_agree(&pause, &me.user.id, today) {
         return view(&state, &me, &access, conflict(why)).await;
     }
@@ -383,7 +346,7 @@ async fn agree(
         Ok(_) => Ok(back(&access, "agreed")),
         Err(StoreError::Conflict(_)) => {
             // Changed in between: say what it is now.
-            let (_, pause, today) = find(&state, &access, pid.as_str()).await?;
+            let (pause, today) = find(&state, &access, pid.as_str()).await?;
             let why = cannot_agree(&pause, &me.user.id, today)
                 .unwrap_or("This pause changed a moment ago; look at it again.");
             view(&state, &me, &access, conflict(why)).await
@@ -399,15 +362,9 @@ async fn withdraw(
     CsrfForm { .. }: CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let access = partner(&state, &me, &id).await?;
-    let (pid, pause, today) = find(&state, &access, &pid).await?;
-    let refused = if pause.withdrawn_at.is_some() {
-        Some("This pause was withdrawn already.")
-    } else if parse_day(&pause.last_day).is_some_and(|l| l < today) {
-        Some("This pause is over; it stays in the history as it was.")
-    } else {
-        None
-    };
-    if let Some(why) = refused {
+    let (pause, today) = find(&state, &access, &pid).await?;
+    let pid = pause.id.clone();
+    if let Some(why) = cannot_withdraw(&pause, today) {
         return view(&state, &me, &access, conflict(why)).await;
     }
     match state

@@ -163,15 +163,71 @@ pub fn party_of<'a>(
         })
     };
     let mut taken: Vec<Option<usize>> = partners.iter().map(|m| by_email(m)).collect();
-    let mut free = (0..agreement.parties.len()).filter(|i| !taken.contains(&Some(*i)));
-    let mut free_list: Vec<usize> = Vec::new();
-    free_list.extend(&mut free);
-    let mut free_iter = free_list.into_iter();
-    for slot in &mut taken {
-        if slot.is_none() {
-            *slot = free_iter.next();
-        }
+    let mut free = (0..agreement.parties.len())
+        .filter(|i| !taken.contains(&Some(*i)))
+        .collect::<Vec<_>>()
+        .into_iter();
+    for slot in taken.iter_mut().filter(|s| s.is_none()) {
+        *slot = free.next();
     }
     let place = partners.iter().position(|m| &m.user_id == user)?;
     taken[place].map(|i| &agreement.parties[i].id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn member(email: &str, role: Role) -> Member {
+        Member {
+            user_id: UserId::random(),
+            name: email.into(),
+            email: email.into(),
+            role,
+            joined_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    fn agreement(emails: [Option<&str>; 2]) -> Agreement {
+        let mut text = String::from("format = 1\n");
+        for (id, email) in ["maya", "jonas"].iter().zip(emails) {
+            text.push_str(&format!("[[party]]\nid = \"{id}\"\nname = \"{id}\"\n"));
+            if let Some(e) = email {
+                text.push_str(&format!("email = \"{e}\"\n"));
+            }
+        }
+        accord_core::parse_toml(&text).expect("valid")
+    }
+
+    fn parties(a: &Agreement, members: &[Member]) -> Vec<Option<String>> {
+        members
+            .iter()
+            .map(|m| party_of(a, members, &m.user_id).map(|p| p.as_str().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn partners_are_matched_by_email_then_by_place() {
+        // Joined in the other order than the file names them.
+        let members = [
+            member("jonas@example.org", Role::Partner),
+            member("MAYA@example.org", Role::Partner),
+            member("coach@example.org", Role::Coach),
+        ];
+        let some = |s: &str| Some(s.to_owned());
+        let both = agreement([Some("maya@example.org"), Some("jonas@example.org")]);
+        assert_eq!(
+            parties(&both, &members),
+            [some("jonas"), some("maya"), None]
+        );
+        // Only Maya's address is known: Jonas takes the party left over.
+        let one = agreement([Some("maya@example.org"), None]);
+        assert_eq!(parties(&one, &members), [some("jonas"), some("maya"), None]);
+        // No addresses: joining order follows file order.
+        let none = agreement([None, None]);
+        assert_eq!(
+            parties(&none, &members),
+            [some("maya"), some("jonas"), None]
+        );
+    }
 }

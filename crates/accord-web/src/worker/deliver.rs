@@ -5,7 +5,9 @@
 //! marked done without sending.
 
 use accord_core::checkin::{GRACE, when};
-use accord_store::{Channel, ConsequenceKind, NewConsequence, Outgoing};
+use std::collections::HashMap;
+
+use accord_store::{Channel, ConsequenceKind, NewConsequence, Outgoing, PartnershipId};
 use jiff::Timestamp;
 use serde_json::json;
 
@@ -17,6 +19,26 @@ use crate::running::{InForce, links};
 use crate::state::AppState;
 use crate::webhook::{WebhookMessage, WebhookSender};
 
+/// The agreements in force that one step has read, by partnership: a batch
+/// holds many rows of the same partnership, and each needs its version,
+/// schedule and pauses, so each is read once per step, not once per row.
+#[derive(Default)]
+pub struct Loaded(HashMap<PartnershipId, Option<InForce>>);
+
+impl Loaded {
+    async fn get(
+        &mut self,
+        state: &AppState,
+        id: &PartnershipId,
+    ) -> Result<Option<&InForce>, AppError> {
+        if !self.0.contains_key(id) {
+            let inforce = InForce::load(state.store.as_ref(), id).await?;
+            self.0.insert(id.clone(), inforce);
+        }
+        Ok(self.0.get(id).and_then(Option::as_ref))
+    }
+}
+
 /// Kinds that concern a check-in still to come.
 const BEFORE_CHECKIN: [&str; 2] = ["preparation", "checkin"];
 
@@ -27,10 +49,13 @@ pub async fn deliver(
     webhooks: &WebhookSender,
     row: Outgoing,
     now: Timestamp,
+    loaded: &mut Loaded,
 ) -> Result<bool, AppError> {
     let outcome = match row.channel {
-        Channel::Internal => missed_check(state, &row, now).await.map(|()| Ok(())),
-        Channel::Email | Channel::Webhook => send(state, webhooks, &row, now).await,
+        Channel::Internal => missed_check(state, &row, now, loaded)
+            .await
+            .map(|()| Ok(())),
+        Channel::Email | Channel::Webhook => send(state, webhooks, &row, now, loaded).await,
     };
     match outcome? {
         Ok(()) => {
@@ -61,6 +86,7 @@ async fn send(
     webhooks: &WebhookSender,
     row: &Outgoing,
     now: Timestamp,
+    loaded: &mut Loaded,
 ) -> Result<Result<(), String>, AppError> {
     let Ok(payload) = serde_json::from_str::<Payload>(&row.payload) else {
         return Ok(Err("the stored message does not parse".into()));
@@ -73,7 +99,7 @@ async fn send(
     };
     let mut occurrence_end = None;
     if let (Some(id), Some(version)) = (&row.partnership, payload.version) {
-        let inforce = InForce::load(state.store.as_ref(), id).await?;
+        let inforce = loaded.get(state, id).await?;
         let Some(inforce) = inforce.filter(|i| i.version.number == version) else {
             return Ok(Ok(()));
         };
@@ -164,7 +190,12 @@ async fn send(
 /// The job at the end of a check-in's grace window: if nothing was
 /// recorded and it is not paused, the missed-check-in protocol fires once:
 /// logged, and both partners are told what they agreed to do.
-async fn missed_check(state: &AppState, row: &Outgoing, now: Timestamp) -> Result<(), AppError> {
+async fn missed_check(
+    state: &AppState,
+    row: &Outgoing,
+    now: Timestamp,
+    loaded: &mut Loaded,
+) -> Result<(), AppError> {
     let (Some(id), Ok(job)) = (
         &row.partnership,
         serde_json::from_str::<serde_json::Value>(&row.payload),
@@ -179,7 +210,7 @@ async fn missed_check(state: &AppState, row: &Outgoing, now: Timestamp) -> Resul
     else {
         return Ok(());
     };
-    let Some(inforce) = InForce::load(state.store.as_ref(), id).await? else {
+    let Some(inforce) = loaded.get(state, id).await? else {
         return Ok(());
     };
     let Ok(schedule) = &inforce.schedule else {

@@ -79,8 +79,9 @@ impl Worker {
         };
         let rows = self.state.store.claim_due(now, LEASE, self.batch).await?;
         report.claimed = rows.len();
+        let mut loaded = deliver::Loaded::default();
         for row in rows {
-            if deliver::deliver(&self.state, &self.webhooks, row, now).await? {
+            if deliver::deliver(&self.state, &self.webhooks, row, now, &mut loaded).await? {
                 report.sent += 1;
             } else {
                 report.failed += 1;

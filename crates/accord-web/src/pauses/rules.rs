@@ -1,0 +1,62 @@
+//! When a pause can be agreed or withdrawn, shared by the pause pages and
+//! the API so that both refuse the same things with the same reasons.
+
+use accord_store::{Pause, PauseId, UserId};
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use super::parse_day;
+use crate::error::AppError;
+use crate::partnerships::access::Access;
+use crate::partnerships::today as review_today;
+use crate::running::InForce;
+use crate::state::AppState;
+
+/// Today in the agreement's zone (UTC before an agreement is in force).
+pub fn today(inforce: Option<&InForce>, now: Timestamp) -> Date {
+    match inforce {
+        Some(i) => review_today(&i.agreement, now).get(),
+        None => now.to_zoned(jiff::tz::TimeZone::UTC).date(),
+    }
+}
+
+/// The partnership's pause named in a URL, and today in the agreement's
+/// zone; 404 for an id that is not one of its pauses.
+pub async fn find(state: &AppState, access: &Access, pid: &str) -> Result<(Pause, Date), AppError> {
+    let pid = PauseId::parse(pid).ok_or(AppError::NotFound)?;
+    let pause = state
+        .store
+        .pauses(&access.partnership.id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == pid)
+        .ok_or(AppError::NotFound)?;
+    let inforce = InForce::load(state.store.as_ref(), &access.partnership.id).await?;
+    Ok((pause, today(inforce.as_ref(), state.clock.now())))
+}
+
+/// Why `user` cannot agree to `pause`, if they cannot.
+pub fn cannot_agree(pause: &Pause, user: &UserId, today: Date) -> Option<&'static str> {
+    if pause.withdrawn_at.is_some() {
+        Some("This pause was withdrawn. Propose a new one if you still need it.")
+    } else if pause.agreed_at.is_some() {
+        Some("This pause is agreed already.")
+    } else if &pause.proposed_by == user {
+        Some("You proposed this pause, so your partner is the one to agree to it.")
+    } else if parse_day(&pause.last_day).is_some_and(|l| l < today) {
+        Some("This pause is over; there is nothing left to agree to.")
+    } else {
+        None
+    }
+}
+
+/// Why `pause` cannot be withdrawn, if it cannot.
+pub fn cannot_withdraw(pause: &Pause, today: Date) -> Option<&'static str> {
+    if pause.withdrawn_at.is_some() {
+        Some("This pause was withdrawn already.")
+    } else if parse_day(&pause.last_day).is_some_and(|l| l < today) {
+        Some("This pause is over; it stays in the history as it was.")
+    } else {
+        None
+    }
+}
