@@ -45,16 +45,22 @@
 
 pub mod checkin;
 pub mod guide;
+pub mod health;
+pub mod metrics;
 pub mod model;
 pub mod parse;
 pub mod review;
 pub mod schedule;
+pub mod signals;
 pub mod support;
 pub mod template;
 
 pub use guide::{Guide, guide};
+pub use health::{HealthReport, Verdict, health, propose_next};
+pub use metrics::{Metrics, Past, metrics};
 pub use model::Agreement;
 pub use parse::{
     Diagnostic, Location, ParseError, from_json, parse_toml, parse_toml_bytes, to_json, to_toml,
 };
 pub use review::{Finding, Review, Rule, Severity, review};
+pub use signals::{Signal, SignalKind, Signals, signals};

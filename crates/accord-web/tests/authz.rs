@@ -8,15 +8,21 @@
 //! Non-members get 404 for anything naming the partnership, whatever id
 //! is in the URL (this one, a random one, a malformed one, their own
 //! combined with this partnership's invitation ids), and never see its
-//! title. Anonymous visitors are sent to log in. Besides: every
+//! title. Anonymous visitors are sent to log in. The agreement is in force
+//! (signed, with a weekly schedule), its first check-in recorded and the
+//! second upcoming, so the check-in, note, preparation and pause routes
+//! reach their real checks; the coach reads them and writes none. Besides: every
 //! state-changing form refuses a missing or wrong CSRF token and
 //! cross-site requests, and no GET changes anything. Every response
 //! carries an `x-request-id`.
 #![allow(clippy::unwrap_used)]
 
+mod checkin_pages_support;
 mod common;
 mod pages_support;
 
+use accord_store::{Checkin, ConsequenceEntry, NewPause, Note, Pause, Preparation};
+use checkin_pages_support::{AGREEMENT, complete, record, sign, start, user};
 use common::*;
 use pages_support::{Snapshot, multipart, pid, snapshot};
 
@@ -50,6 +56,8 @@ use E::*;
 /// One route with its expectation per actor, in `ACTORS` order. The path
 /// and the form (a query string; `UPLOAD` sends the draft as a file) may
 /// hold `{p}` (the partnership), `{inv}` (a pending invitation of it),
+/// `{pause}` (a fresh pause proposed by maya), `{ms0}` and `{ms1}` (the
+/// recorded first check-in and the upcoming second),
 /// `{used}` (a used invitation token), `{tok}` (maya's API token id) and
 /// `{rev}` (the draft's revision when sent).
 struct Row {
@@ -71,7 +79,13 @@ const fn partners(to: &'static str) -> [E; 5] {
 /// Every page route.
 #[rustfmt::skip]
 fn routes() -> Vec<Row> {
-    let r = |method, path: &str, form, expect| Row { method, path: path.to_owned(), form, expect };
+    let r = |method, path: &str, form, expect| Row {
+        method,
+        path: path.replace("{ms0}", &start(0).as_millisecond().to_string())
+            .replace("{ms1}", &start(1).as_millisecond().to_string()),
+        form,
+        expect,
+    };
     let mut rows = vec![
         r("GET", "/", "", ALL),
         r("POST", "/partnerships", "title=Another&scenario=general&timezone=UTC", [Go("/p/"), Go("/p/"), Go("/p/"), Go("/p/"), Login]),
@@ -114,6 +128,32 @@ fn routes() -> Vec<Row> {
         r("POST", "/forgot", "email=nobody@example.org", ALL),
         r("GET", "/reset/no-such-token", "", ALL),
         r("POST", "/reset/no-such-token", "password=long+enough+1", [S(409); 5]),
+        // Running the agreement. The first check-in is recorded (a second
+        // record is refused past the access checks); the second is
+        // upcoming, so it can be prepared.
+        r("GET", "/p/{p}/checkins", "", MEMBERS),
+        r("GET", "/p/{p}/checkins/{ms0}", "", MEMBERS),
+        r("GET", "/p/{p}/checkins/{ms1}", "", MEMBERS),
+        r("POST", "/p/{p}/checkins/{ms0}", "", [S(409), S(409), Forbidden, NotFound, Login]),
+        r("POST", "/p/{p}/checkins/{ms1}", "", [S(409), S(409), Forbidden, NotFound, Login]),
+        r("POST", "/p/{p}/checkins/{ms1}/prepare", "committed=Calls&happened=Two+of+three&want=Ask+me", partners("/p/{p}/checkins/")),
+        r("POST", "/p/{p}/checkins/{ms0}/notes", "body=Seen&private=on", partners("/p/{p}/checkins/")),
+        r("GET", "/p/{p}/checkins/1", "", [NotFound, NotFound, NotFound, NotFound, Login]),
+        r("GET", "/p/{p}/pauses", "", MEMBERS),
+        r("POST", "/p/{p}/pauses", "first_day=2026-05-10&last_day=2026-05-01&reason=Away", [S(422), S(422), Forbidden, NotFound, Login]),
+        // Maya proposed every pause: she cannot agree to her own.
+        r("POST", "/p/{p}/pauses/{pause}/agree", "", [S(409), Go("/p/{p}/pauses"), Forbidden, NotFound, Login]),
+        r("POST", "/p/{p}/pauses/{pause}/withdraw", "", partners("/p/{p}/pauses")),
+        r("GET", "/settings/reminders", "", USERS),
+        r("POST", "/settings/reminders", "email=on&webhook_url=", USERS),
+        r("POST", "/settings/reminders/webhook-secret", "", USERS),
+        r("POST", "/settings/calendar", "", USERS),
+        r("POST", "/settings/calendar/stop", "", USERS),
+        // Secret links: an unknown one is not there, for anyone.
+        r("GET", "/calendar/no-such-token.ics", "", [NotFound; 5]),
+        r("GET", "/c/no-such-token", "", [NotFound; 5]),
+        r("POST", "/c/no-such-token", "", [NotFound; 5]),
+        r("POST", "/c/no-such-token/prepare", "", [NotFound; 5]),
         r("GET", "/healthz", "", ALL),
         r("GET", "/static/app.css", "", ALL),
         r("GET", "/static/app.js", "", ALL),
@@ -129,6 +169,7 @@ struct World {
     id: String,
     own: String,
     pending: Vec<String>,
+    pauses: Vec<String>,
     used: String,
     token_id: String,
 }
@@ -152,10 +193,32 @@ async fn world() -> World {
     let mut coach = signup(&app, "Ruth Coach", "ruth@example.org").await;
     coach.get(&link).await;
     assert_eq!(coach.post(&link, &[]).await.status, 303);
-    for c in [&mut maya, &mut jonas] {
-        c.get(&format!("/p/{id}")).await;
-        let page = c.post(&format!("/p/{id}/sign"), &[("revision", "2")]).await;
-        assert_eq!(page.status, 303);
+    // In force: a weekly agreement (with this title, so that a leak of it
+    // is found too), its first check-in recorded, many pauses proposed.
+    sign(
+        &app,
+        &id,
+        &AGREEMENT.replace("\"Maya and Jonas\"", &format!("{TITLE:?}")),
+    )
+    .await;
+    checkin_pages_support::during(&app, 0);
+    record(&mut maya, &id, 0, &complete(&["kept"], &["kept", "kept"])).await;
+    let by = user(&app, "maya@example.org").await;
+    let mut pauses = Vec::new();
+    for k in 0..60 {
+        let day = jiff::civil::date(2026, 4, 1)
+            .checked_add(jiff::Span::new().days(k))
+            .unwrap();
+        let day = day.to_string();
+        let new = NewPause {
+            partnership: &pid(&id),
+            first_day: &day,
+            last_day: &day,
+            reason: "A day off",
+            proposed_by: &by,
+            now: accord_web::Clock::now(app.clock.as_ref()),
+        };
+        pauses.push(app.store.propose_pause(&new).await.unwrap().id.to_string());
     }
     let mut olga = signup(&app, "Olga Ilves", "olga@example.org").await;
     let own = start_partnership(&mut olga, "Olga and Piet").await;
@@ -176,13 +239,38 @@ async fn world() -> World {
         id,
         own,
         pending,
+        pauses,
         used,
         token_id,
     }
 }
 
-async fn state(w: &World) -> Snapshot {
-    snapshot(&w.app, &w.id).await
+/// What running the agreement has written: check-ins, the second
+/// check-in's preparation, notes as each partner sees them, the
+/// consequence log and the pauses.
+type Running = (
+    Vec<Checkin>,
+    Vec<Preparation>,
+    Vec<Vec<Note>>,
+    Vec<ConsequenceEntry>,
+    Vec<Pause>,
+);
+
+async fn state(w: &World) -> (Snapshot, Running) {
+    let (p, s) = (pid(&w.id), &w.app.store);
+    let mut notes = Vec::new();
+    for email in ["maya@example.org", "jonas@example.org", "ruth@example.org"] {
+        let viewer = user(&w.app, email).await;
+        notes.push(s.notes(&p, start(0), &viewer).await.unwrap());
+    }
+    let running = (
+        s.checkins(&p).await.unwrap(),
+        s.preparations(&p, start(1)).await.unwrap(),
+        notes,
+        s.consequence_log(&p).await.unwrap(),
+        s.pauses(&p).await.unwrap(),
+    );
+    (snapshot(&w.app, &w.id).await, running)
 }
 
 struct Sent {
@@ -205,11 +293,15 @@ enum Csrf<'a> {
 /// Sends `row` as `actor` with `{p}` = `p`, filling in the other
 /// placeholders.
 async fn send(w: &mut World, actor: usize, row: &Row, p: &str, csrf: Csrf<'_>) -> Sent {
-    let (revision, draft) = state(w).await.0;
+    let (revision, draft) = state(w).await.0.0;
     let mut fill = |s: &str| {
         let s = s.replace("{p}", p).replace("{used}", &w.used);
         let s = s.replace("{tok}", &w.token_id);
         let s = s.replace("{rev}", &revision.to_string());
+        let s = match s.contains("{pause}") {
+            true => s.replace("{pause}", &w.pauses.pop().expect("a spare pause")),
+            false => s,
+        };
         match s.contains("{inv}") {
             true => s.replace("{inv}", &w.pending.pop().expect("a spare invitation")),
             false => s,
@@ -334,8 +426,20 @@ async fn every_route_for_every_actor() {
         failures.join("\n")
     );
     // The members' own changes went through, and nobody else's did.
-    let ((revision, _), members, invitations, versions) = state(&w).await;
+    let (((revision, _), members, invitations, versions), running) = state(&w).await;
     assert!(revision > 2 && members.len() == 3 && versions.len() == 2);
+    // The partners' notes and preparation went through, the coach's not.
+    let (checkins, preparations, notes, _, pauses) = running;
+    assert_eq!(checkins.len(), 1);
+    assert_eq!(preparations.len(), 2);
+    assert_eq!(notes[2].len(), 0, "private notes, and the coach wrote none");
+    let agreed = pauses.iter().filter(|p| p.agreed_at.is_some()).count();
+    let withdrawn = pauses.iter().filter(|p| p.withdrawn_at.is_some()).count();
+    assert_eq!(
+        (agreed, withdrawn),
+        (1, 3),
+        "jonas agreed; the partners withdrew"
+    );
     let open = invitations
         .iter()
         .filter(|i| i.accepted_at.is_none())

@@ -351,6 +351,36 @@ async fn only_checkins_of_the_schedule_have_pages() {
 }
 
 #[tokio::test]
+async fn a_new_version_keeps_the_earlier_checkins_pages() {
+    let app = spawn_app().await;
+    let (mut maya, mut jonas, _, id) = signed(&app).await;
+    during(&app, 0);
+    record(&mut maya, &id, 0, &complete(&["missed"], &["kept", "kept"])).await;
+    // A week later they sign a new version: fortnightly, on Thursdays.
+    app.clock.advance(SignedDuration::from_hours(24 * 7));
+    let changed = AGREEMENT
+        .replace("interval_weeks = 1", "interval_weeks = 2")
+        .replace("weekdays = [\"tuesday\"]", "weekdays = [\"thursday\"]");
+    sign(&app, &id, &changed).await;
+    let page = jonas.get(&path(&id, 0)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("Recorded by Maya Chen"), "{}", page.body);
+    assert!(page.body.contains("id=\"as-agreed\""), "{}", page.body);
+    // Notes can still be added to it; it cannot be recorded again.
+    let note = post(
+        &mut jonas,
+        &format!("{}/notes", path(&id, 0)),
+        &[("body".into(), "Looking back at this one".into())],
+    )
+    .await;
+    assert_eq!(note.status, 303, "{}", note.body);
+    let again = post(&mut jonas, &path(&id, 0), &complete(&["kept"], &["kept"])).await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    // A Tuesday that was never recorded belongs to no schedule now.
+    assert_eq!(maya.get(&path(&id, 2)).await.status, 404);
+}
+
+#[tokio::test]
 async fn a_checkin_that_is_not_open_cannot_be_written() {
     let app = spawn_app().await;
     let (mut maya, _, _, id) = signed(&app).await;

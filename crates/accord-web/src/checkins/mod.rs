@@ -118,17 +118,27 @@ pub fn parse_ms(ms: &str) -> Result<Timestamp, AppError> {
     Timestamp::from_millisecond(ms).map_err(|_| AppError::NotFound)
 }
 
-/// The check-in at `at` of the partnership's agreement in force; not found
-/// when no version is in force or `at` is not one of its check-ins.
+/// The check-in at `at` of the partnership's agreement in force, or one
+/// recorded under an earlier version (shown by that version's schedule, so
+/// that signing a new version never hides the history); not found when no
+/// version is in force or `at` is none of these.
 pub async fn load_subject(
     state: &AppState,
     id: &PartnershipId,
     title: String,
     at: Timestamp,
 ) -> Result<Subject, AppError> {
-    let inforce = InForce::load(state.store.as_ref(), id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let store = state.store.as_ref();
+    let mut inforce = InForce::load(store, id).await?.ok_or(AppError::NotFound)?;
+    let earlier = inforce
+        .entry(at)
+        .map(|e| e.version)
+        .filter(|v| *v != inforce.version.number);
+    if let Some(version) = earlier {
+        inforce = InForce::load_version(store, id, Some(version))
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
     let occ = inforce
         .schedule
         .as_ref()

@@ -62,8 +62,25 @@ impl InForce {
     /// Loads the partnership's agreement in force; `None` before both
     /// partners have signed a version.
     pub async fn load(store: &dyn Store, id: &PartnershipId) -> Result<Option<Self>, AppError> {
+        Self::load_version(store, id, None).await
+    }
+
+    /// Loads signed version `number` (the one in force when `None`) with
+    /// its own schedule: a check-in recorded under an earlier version is
+    /// shown by the schedule it was held under. `None` when there is no
+    /// such signed version.
+    pub async fn load_version(
+        store: &dyn Store,
+        id: &PartnershipId,
+        number: Option<i64>,
+    ) -> Result<Option<Self>, AppError> {
         let versions = store.versions(id).await?;
-        let Some(version) = versions.into_iter().rev().find(|v| v.signed_at.is_some()) else {
+        let Some(version) = versions
+            .into_iter()
+            .rev()
+            .filter(|v| v.signed_at.is_some())
+            .find(|v| number.is_none_or(|n| v.number == n))
+        else {
             return Ok(None);
         };
         let agreement = parse_stored(&version.toml)?;
