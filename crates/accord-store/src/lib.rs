@@ -10,6 +10,9 @@
 //!
 //! One conformance suite (`tests/conformance.rs`) runs against both.
 //!
+//! A whole partnership can be exported as one JSON document and imported
+//! into another instance ([`export`]).
+//!
 //! ```
 //! use accord_store::{Db, NewUser, Store};
 //!
@@ -32,6 +35,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod export;
 mod postgres;
 mod shared;
 mod sqlite;
@@ -74,6 +78,10 @@ pub enum StoreError {
     /// The database failed; details are for the log, never for users.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// An export cannot be imported (see [`export::ExportProblem`]);
+    /// nothing was written.
+    #[error(transparent)]
+    InvalidExport(#[from] export::ExportProblem),
     /// Migrations could not be applied.
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
@@ -492,6 +500,33 @@ pub trait Store: Send + Sync {
         response: &'a StoredResponse,
         now: Timestamp,
     ) -> Fut<'a, ()>;
+
+    // --- Export and import ----------------------------------------------
+
+    /// Everything of one partnership that `scope` may see, read in one
+    /// snapshot, as the document of [`export`] made at `now`; `progress`
+    /// hears of each part ([`export::PARTS`]) once it is read. `None` when
+    /// no partnership has this id, or the scope's member is not one of it.
+    fn export_partnership<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        scope: &'a export::ExportScope,
+        now: Timestamp,
+        progress: &'a (dyn Fn(export::Progress) + Send + Sync),
+    ) -> Fut<'a, Option<export::Export>>;
+    /// Writes a complete export in one transaction, all or nothing, keeping
+    /// its ids and times. People are matched by e-mail address: an
+    /// existing account is used as it is; a missing one is created (at
+    /// `now`, under its exported id unless another account has that id)
+    /// with no password ([`export::NO_PASSWORD`]). Refuses, writing
+    /// nothing: a document that is not importable
+    /// ([`StoreError::InvalidExport`]), and a partnership, note or pause id
+    /// that exists already ([`StoreError::Conflict`]).
+    fn import_partnership<'a>(
+        &'a self,
+        export: &'a export::Export,
+        now: Timestamp,
+    ) -> Fut<'a, export::Imported>;
 }
 
 /// Either store, chosen at start from the database URL.

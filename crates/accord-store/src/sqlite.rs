@@ -103,6 +103,7 @@ mod q {
     crate::shared::pauses::queries!();
     crate::shared::outbox::queries!();
     crate::shared::settings::queries!();
+    crate::shared::export::queries!();
 }
 
 crate::shared::store_impl!(SqliteStore, q);

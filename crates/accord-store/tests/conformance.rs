@@ -16,6 +16,10 @@ mod common;
 mod concurrency;
 #[path = "conformance/drafts.rs"]
 mod drafts;
+#[path = "conformance/export.rs"]
+mod export;
+#[path = "conformance/export_fill.rs"]
+mod export_fill;
 #[path = "conformance/outbox.rs"]
 mod outbox;
 #[path = "conformance/partnerships.rs"]
@@ -47,6 +51,7 @@ async fn conformance<S: Store + ?Sized>(store: &S) {
     pauses::run(store).await;
     settings::run(store).await;
     planning::run(store).await;
+    export::run(store).await;
     // Last: it claims everything due in its stretches of time, and its
     // housekeeping deletes what has long expired.
     outbox::run(store).await;
@@ -154,6 +159,16 @@ async fn sqlite_backs_up_a_database_in_use() {
 }
 
 #[tokio::test]
+async fn sqlite_moves_a_partnership_to_a_fresh_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = SqliteStore::open(&dir.path().join("from.db"))
+        .await
+        .unwrap();
+    let to = SqliteStore::open(&dir.path().join("to.db")).await.unwrap();
+    export::round_trip(&from, &to).await;
+}
+
+#[tokio::test]
 async fn unsupported_urls_are_refused() {
     for url in ["mysql://localhost/accord", "sqlite://", "accord.db"] {
         let err = Db::connect(url).await.unwrap_err();
@@ -238,6 +253,41 @@ async fn postgres_passes_the_conformance_suite() {
     })
     .await;
     db.drop_now().await;
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_moves_a_partnership_to_a_fresh_database_and_from_sqlite() {
+    let Ok(admin_url) = std::env::var("ACCORD_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set ACCORD_TEST_POSTGRES_URL"
+        );
+        eprintln!("ACCORD_TEST_POSTGRES_URL is not set: PostgreSQL export not run");
+        return;
+    };
+    let (first, second) = (
+        TempPgDatabase::create(&admin_url).await,
+        TempPgDatabase::create(&admin_url).await,
+    );
+    let (from_url, to_url) = (first.url.clone(), second.url.clone());
+    let outcome = tokio::spawn(async move {
+        let from = PgStore::connect(&from_url).await.unwrap();
+        let to = PgStore::connect(&to_url).await.unwrap();
+        export::round_trip(&from, &to).await;
+        // Between the two databases, both ways.
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite = SqliteStore::open(&dir.path().join("accord.db"))
+            .await
+            .unwrap();
+        export::round_trip(&sqlite, &to).await;
+        export::round_trip(&from, &sqlite).await;
+    })
+    .await;
+    first.drop_now().await;
+    second.drop_now().await;
     if let Err(failure) = outcome {
         std::panic::resume_unwind(failure.into_panic());
     }

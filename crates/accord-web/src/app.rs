@@ -38,7 +38,11 @@ pub fn router(state: AppState) -> Router {
         .merge(guide::router())
         .merge(settings::router())
         .merge(checkins::router())
+        .merge(crate::dashboard::router())
+        .merge(crate::recalibration::router())
+        .merge(crate::coach::router())
         .merge(pauses::router())
+        .merge(crate::export::router())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::ensure_cookie,

@@ -44,6 +44,35 @@ pub enum Command {
     /// Operator tasks on accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write one partnership as a JSON file, for moving it to another
+    /// instance with `accord import`.
+    ///
+    /// The file (format "accord-export", version 1) holds the agreement's
+    /// draft, versions and signatures, the members, every check-in with its
+    /// notes, the preparations, the consequence log and the pauses. It is
+    /// complete: private notes are included, marked private, because moving
+    /// a partnership must not lose them; keep the file as private as the
+    /// database. (Members download their own view, without anyone else's
+    /// private notes, from the partnership's page.) Never in it: password
+    /// hashes, sessions, tokens, check-in links, webhook settings, queued
+    /// messages.
+    ///
+    /// Exit status: 0 written, 2 unknown partnership or invalid arguments,
+    /// 1 any other failure (such as an unreachable database).
+    Export(ExportArgs),
+    /// Load a partnership from a file written by `accord export`.
+    ///
+    /// Everything is written in one transaction, or nothing is. Ids and
+    /// times are kept. People are matched by e-mail address; a missing
+    /// account is created without a password, and its owner chooses one
+    /// with "Forgot password" (or `accord user reset-link`). A member's own
+    /// export from the page is refused: it lacks other people's private
+    /// notes.
+    ///
+    /// Exit status: 0 imported, 2 the file cannot be imported (unreadable,
+    /// not an export, another version, a member's own export,
+    /// inconsistent), 1 the partnership exists already or another failure.
+    Import(ImportArgs),
 }
 
 /// Where the app's data and settings are; shared by `serve`, `backup` and
@@ -98,6 +127,36 @@ pub struct BackupArgs {
     /// The file to write; it must not exist yet.
     #[arg(long, short)]
     pub output: PathBuf,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+/// Arguments of `accord export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The partnership's id: the part after /p/ in its address.
+    #[arg(long)]
+    pub partnership: String,
+    /// The file to write; standard output when absent.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// The time to record as the export's time (RFC 3339, e.g.
+    /// 2026-03-02T09:00:00Z) [default: now]; the same data at the same time
+    /// gives the same file.
+    #[arg(long, value_parser = parse_timestamp)]
+    pub exported_at: Option<jiff::Timestamp>,
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+/// Arguments of `accord import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file written by `accord export`; `-` reads standard input.
+    pub file: PathBuf,
     #[command(flatten)]
     pub server: ServerArgs,
 }
@@ -207,6 +266,11 @@ impl From<ScenarioArg> for Scenario {
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s)
+}
+
+fn parse_timestamp(s: &str) -> Result<jiff::Timestamp, String> {
+    s.parse()
+        .map_err(|e| format!("not a time such as 2026-03-02T09:00:00Z: {e}"))
 }
 
 /// Today in this computer's time zone: the one place the clock is read.

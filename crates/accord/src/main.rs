@@ -1,13 +1,16 @@
 //! The `accord` command: the web app (`serve`) and its operator tasks
-//! (`backup`, `user`), and reviewing, guiding and drafting agreement files.
+//! (`backup`, `user`, `export`, `import`), and reviewing, guiding and
+//! drafting agreement files.
 //!
 //! This file only wires things together: parse the command line, run the
 //! command, turn the outcome into an exit status. Exit statuses: 0 success
-//! (for `review`, no high finding), 1 some finding is high, 2 the input or
-//! the command line is invalid.
+//! (for `review`, no high finding), 1 some finding is high (for `export`
+//! and `import`, a failure that is not the input's), 2 the input or the
+//! command line is invalid.
 
 mod cli;
 mod config;
+mod export_cmd;
 mod guide_cmd;
 mod input;
 mod new_cmd;
@@ -32,6 +35,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Worker(args) => serve_cmd::worker(args),
         Command::Backup(args) => ops_cmd::backup(args),
+        Command::Export(args) => export_cmd::export(args),
+        Command::Import(args) => export_cmd::import(args),
         Command::User(cli::UserCommand::ResetLink { email, server }) => {
             ops_cmd::reset_link(&email, server)
         }

@@ -28,6 +28,8 @@
 pub(crate) mod access;
 pub(crate) mod accounts;
 pub(crate) mod drafts;
+pub(crate) mod export;
+pub(crate) mod export_read;
 pub(crate) mod forward_running;
 pub(crate) mod outbox;
 pub(crate) mod partnerships;
@@ -352,6 +354,28 @@ macro_rules! store_impl {
                 ))
             }
             $crate::shared::forward_running::running_methods!($q);
+            fn export_partnership<'a>(
+                &'a self,
+                partnership: &'a $crate::PartnershipId,
+                scope: &'a $crate::export::ExportScope,
+                now: jiff::Timestamp,
+                progress: &'a (dyn Fn($crate::export::Progress) + Send + Sync),
+            ) -> $crate::Fut<'a, Option<$crate::export::Export>> {
+                Box::pin($q::export::export_partnership(
+                    &self.pool,
+                    partnership,
+                    scope,
+                    now,
+                    progress,
+                ))
+            }
+            fn import_partnership<'a>(
+                &'a self,
+                export: &'a $crate::export::Export,
+                now: jiff::Timestamp,
+            ) -> $crate::Fut<'a, $crate::export::Imported> {
+                Box::pin($q::export::import_partnership(&self.pool, export, now))
+            }
         }
     };
 }

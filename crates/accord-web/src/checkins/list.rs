@@ -185,6 +185,34 @@ pub async fn page(
         page.recap = view::recap_of(&inforce, &log, last.occurrence);
         page.recap_ms = last.occurrence.as_millisecond();
     }
+    page.log = log_rows(&inforce, schedule, &log);
+    let today = schedule.date_of(now).to_string();
+    page.pauses = all_pauses
+        .iter()
+        .filter(|p| p.withdrawn_at.is_none() && p.last_day >= today)
+        .map(|p| {
+            let when = span(&p.first_day, &p.last_day);
+            if p.agreed_at.is_some() {
+                format!("Paused {when} ({})", p.reason)
+            } else {
+                format!(
+                    "Proposed by {}, waiting for agreement: a pause {when} ({})",
+                    view::first_name(&view::member_name(&inforce.members, &p.proposed_by)),
+                    p.reason
+                )
+            }
+        })
+        .collect();
+    Ok(page)
+}
+
+/// The consequence log, newest first, in sentences: who missed how often
+/// and what was agreed for it, or that nobody recorded a check-in.
+pub fn log_rows(
+    inforce: &InForce,
+    schedule: &accord_core::schedule::Schedule,
+    log: &[accord_store::ConsequenceEntry],
+) -> Vec<LogRow> {
     let name = |party: Option<&str>| {
         party
             .and_then(|p| {
@@ -196,14 +224,13 @@ pub async fn page(
             })
             .map_or_else(|| "A partner".to_owned(), |x| x.short_name().to_owned())
     };
-    page.log = log
-        .iter()
+    log.iter()
         .rev()
         .map(|e| LogRow {
             ms: schedule
                 .occurrence_at(e.occurrence)
                 .map(|o| o.at().as_millisecond()),
-            when: when_in(&inforce, e.occurrence),
+            when: when_in(inforce, e.occurrence),
             text: match e.kind {
                 ConsequenceKind::Ladder => {
                     let misses = e.misses.unwrap_or(1);
@@ -224,23 +251,5 @@ pub async fn page(
                 ),
             },
         })
-        .collect();
-    let today = schedule.date_of(now).to_string();
-    page.pauses = all_pauses
-        .iter()
-        .filter(|p| p.withdrawn_at.is_none() && p.last_day >= today)
-        .map(|p| {
-            let when = span(&p.first_day, &p.last_day);
-            if p.agreed_at.is_some() {
-                format!("Paused {when} ({})", p.reason)
-            } else {
-                format!(
-                    "Proposed by {}, waiting for agreement: a pause {when} ({})",
-                    view::first_name(&view::member_name(&inforce.members, &p.proposed_by)),
-                    p.reason
-                )
-            }
-        })
-        .collect();
-    Ok(page)
+        .collect()
 }

@@ -11,6 +11,7 @@
 
 pub mod links;
 pub mod notify;
+mod standing;
 mod write;
 
 use accord_core::Agreement;
@@ -22,6 +23,7 @@ use jiff::Timestamp;
 use crate::error::AppError;
 use crate::partnerships::access::parse_stored;
 
+pub use standing::standing;
 pub use write::{Answers, Recorded, closed_because, next_after, occurrence, prepare, record};
 
 /// A recorded check-in, read back.

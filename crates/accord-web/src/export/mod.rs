@@ -1,0 +1,109 @@
+//! Downloads of a partnership's data, for its members:
+//!
+//! - `GET /p/{id}/export.json`: everything the member may see, as the
+//!   versioned document of [`accord_store::export`] (scope `for <e-mail>`);
+//! - `GET /p/{id}/export/checkins.csv`, `…/indicators.csv` and
+//!   `…/wellbeing.csv`: the check-ins as tables for a spreadsheet
+//!   ([`tables`]).
+//!
+//! Partners and the coach may download; anyone else gets 404, as for every
+//! page of a partnership, and nobody logged in is sent to log in. Privacy
+//! is the store's: it reads one member's view in one snapshot (shared notes
+//! and the member's own private ones, never anyone else's; the coach gets
+//! no private note and no preparation, as on the pages). The tables are
+//! made from that same view and carry no note at all.
+//!
+//! A complete export, with every private note, is the operator's `accord
+//! export`, for moving a partnership to another instance.
+
+pub mod tables;
+
+use accord_core::checkin::OPENS_BEFORE;
+use accord_store::export::{Export, ExportScope};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::partnerships::access;
+use crate::state::AppState;
+
+pub use tables::Table;
+
+/// The download routes (mounted among the pages: `Cache-Control:
+/// no-store`, like every page).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/p/{id}/export.json", get(json))
+        .route("/p/{id}/export/{file}", get(csv))
+}
+
+/// The member's view of the partnership, as of now (404 for non-members).
+pub async fn member_export(
+    state: &AppState,
+    me: &CurrentUser,
+    id: &str,
+) -> Result<Export, AppError> {
+    let access = access::member(state, &me.user, id).await?;
+    let now = state.clock.now();
+    let scope = ExportScope::Member {
+        user: me.user.id.clone(),
+        // The other partner's preparation shows once the check-in opens.
+        opened_by: now.checked_add(OPENS_BEFORE).unwrap_or(now),
+    };
+    state
+        .store
+        .export_partnership(&access.partnership.id, &scope, now, &|_| {})
+        .await?
+        // Not a member any more since the check above.
+        .ok_or(AppError::NotFound)
+}
+
+/// A file to download, under `name`.
+fn download(content_type: &'static str, name: &str, body: String) -> Response {
+    (
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn json(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let export = member_export(&state, &me, &id).await?;
+    let text = export
+        .to_json()
+        .map_err(|e| AppError::internal(format!("an export did not serialise: {e}")))?;
+    Ok(download(
+        "application/json; charset=utf-8",
+        "accord-export.json",
+        text,
+    ))
+}
+
+async fn csv(
+    State(state): State<AppState>,
+    me: CurrentUser,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let table = Table::from_file_name(&file).ok_or(AppError::NotFound)?;
+    let export = member_export(&state, &me, &id).await?;
+    let text = tables::write(table, &export)?;
+    Ok(download(
+        "text/csv; charset=utf-8; header=present",
+        table.file_name(),
+        text,
+    ))
+}

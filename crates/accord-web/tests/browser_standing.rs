@@ -1,0 +1,239 @@
+//! Seeing where they stand, in real headless Chromium: Maya's dashboard
+//! after two good weeks (charts drawn, screenshotted, and the screenshot's
+//! pixels checked for the chart lines), a signal that appears after two bad
+//! weeks, the early recalibration it offers, from health report to the next
+//! version signed by both and compared, and the coach's overview.
+//!
+//! The check-ins themselves are recorded over HTTP here: the browser flow
+//! of recording is `browser_month.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod browser_support;
+mod checkin_pages_support;
+mod common;
+
+use browser_support::{Browser, Driver};
+use checkin_pages_support::{AGREEMENT, complete, during, record, sign};
+use common::{TestApp, full_partnership};
+
+const PASSWORD: &str = "correct horse battery";
+
+/// The first line colour of every chart (Okabe–Ito blue).
+const BLUE: [u8; 3] = [0, 114, 178];
+
+fn agreement() -> String {
+    AGREEMENT.replace(
+        "timezone = \"Europe/Berlin\"\n",
+        "timezone = \"Europe/Berlin\"\ndrafted = 2026-03-02\n",
+    ) + "\n[recalibration]\ndate = 2026-04-27\ncalendared = true\n"
+}
+
+fn week(maya: &str, stress: &str, value: &str) -> Vec<(String, String)> {
+    let mut f = complete(&[maya], &["kept", "kept"]);
+    for (k, v) in &mut f {
+        match k.as_str() {
+            "reports[0].wellbeing.stress" => *v = stress.to_owned(),
+            "reports[0].indicators.0" => *v = value.to_owned(),
+            _ => {}
+        }
+    }
+    f
+}
+
+async fn log_in(b: &Browser, email: &str) {
+    b.open("/login").await;
+    b.type_into("form[action='/login'] input[name=email]", email)
+        .await;
+    b.type_into("form[action='/login'] input[name=password]", PASSWORD)
+        .await;
+    b.click_and_load("form[action='/login'] button[type=submit]")
+        .await;
+    b.text_with("main h1", "Your partnerships").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_signal_recalibration_and_coach_in_chromium() {
+    let Some(driver) = Driver::start() else {
+        return;
+    };
+    let app = common::spawn_app().await;
+    let (mut maya_http, _, _, id) = full_partnership(&app).await;
+    sign(&app, &id, &agreement()).await;
+    for (n, (kept, stress, value)) in [("kept", "2", "3"), ("kept", "3", "5")].iter().enumerate() {
+        during(&app, n as i64);
+        record(&mut maya_http, &id, n as i64, &week(kept, stress, value)).await;
+    }
+    let maya = driver.browser(&app.base, 1280, 1000).await;
+    let jonas = driver.browser(&app.base, 1280, 1000).await;
+    let ruth = driver.browser(&app.base, 1280, 1000).await;
+    log_in(&maya, "maya@example.org").await;
+    log_in(&jonas, "jonas@example.org").await;
+    log_in(&ruth, "ruth@example.org").await;
+
+    dashboard_with_charts(&maya, &id).await;
+    // Two bad weeks for Maya: missed, stress at 5.
+    for n in 2..4 {
+        during(&app, n);
+        record(&mut maya_http, &id, n, &week("missed", "5", "5")).await;
+    }
+    a_signal_appears(&maya, &id).await;
+    recalibrate(&app, &maya, &jonas, &id).await;
+    coach_overview(&ruth, &id).await;
+
+    maya.close().await;
+    jonas.close().await;
+    ruth.close().await;
+}
+
+/// The dashboard from the partnership's page: figures, no signal yet, and
+/// charts that are really drawn (a screenshot of each shows its line).
+async fn dashboard_with_charts(b: &Browser, id: &str) {
+    b.open(&format!("/p/{id}")).await;
+    b.follow("Dashboard").await;
+    assert_eq!(b.path().await, format!("/p/{id}/dashboard"));
+    b.text_with("#signals", "No warning signs").await;
+    b.text_with("#party-0 .kept-rate", "100%").await;
+    b.text_with("#party-0 .streak", "2").await;
+    let charts = b
+        .client
+        .find_all(fantoccini::Locator::Css("figure.chart svg[role=img]"))
+        .await
+        .unwrap();
+    assert_eq!(
+        charts.len(),
+        3,
+        "Maya's goal, and both partners' well-being"
+    );
+    let labels = b
+        .js("return Array.from(document.querySelectorAll('figure.chart svg')).map(s => [s.querySelector('title').textContent, s.getBoundingClientRect().width, s.getBoundingClientRect().height])")
+        .await;
+    let labels: Vec<(String, f64, f64)> = serde_json::from_value(labels).unwrap();
+    assert_eq!(
+        labels[0].0,
+        "Hold a one-to-one with each report every fortnight: one-to-ones held"
+    );
+    for (title, w, h) in &labels {
+        assert!(*w > 300.0 && *h > 100.0, "{title} is drawn at {w}×{h}");
+    }
+    // The whole page, kept for a person to look at …
+    let shot = b.client.screenshot().await.unwrap();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("dashboard.png"), &shot).unwrap();
+    assert!(decode(&shot).0 >= 1000, "a full-width screenshot");
+    // … and each chart, checked: mostly light background, and the line's
+    // blue really on screen.
+    for chart in charts {
+        let png = chart.screenshot().await.unwrap();
+        let (w, h, pixels) = decode(&png);
+        assert!(w > 300 && h > 100, "{w}×{h}");
+        let blue = pixels.chunks(4).filter(|p| near(&p[..3], &BLUE)).count();
+        let light = pixels
+            .chunks(4)
+            .filter(|p| p[..3].iter().all(|c| *c >= 200))
+            .count();
+        let all = (w * h) as usize;
+        assert!(blue > 100, "the line shows: {blue} blue pixels of {all}");
+        assert!(light > all / 2, "a light background: {light} of {all}");
+    }
+    // The numbers are there without the picture.
+    b.click("figure.chart details summary").await;
+    b.text_with("figure.chart details table", "10 March 2026")
+        .await;
+}
+
+/// Width, height and RGBA pixels of a PNG.
+fn decode(png: &[u8]) -> (u32, u32, Vec<u8>) {
+    let mut reader = png::Decoder::new(std::io::Cursor::new(png))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    let pixels = match info.color_type {
+        png::ColorType::Rgba => buf,
+        png::ColorType::Rgb => buf
+            .chunks(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect(),
+        other => panic!("unexpected PNG colour type {other:?}"),
+    };
+    (info.width, info.height, pixels)
+}
+
+fn near(p: &[u8], c: &[u8; 3]) -> bool {
+    p.iter().zip(c).all(|(a, b)| a.abs_diff(*b) <= 12)
+}
+
+/// After two bad weeks the signal is on the dashboard, with what to do.
+async fn a_signal_appears(b: &Browser, id: &str) {
+    b.open(&format!("/p/{id}/dashboard")).await;
+    let said = b
+        .text_with(
+            "li.signal.wellbeing-falling",
+            "Maya's stress was 4 or higher",
+        )
+        .await;
+    assert!(said.contains("Talk about"), "{said}");
+    b.text_with("#verdict", "At risk").await;
+    b.text_with("#consequences", "Maya, 2 misses in a row")
+        .await;
+}
+
+/// From the signal to the health report, the next version started, signed
+/// by both, and the comparison.
+async fn recalibrate(app: &TestApp, maya: &Browser, jonas: &Browser, id: &str) {
+    maya.follow("Prepare an early recalibration").await;
+    assert_eq!(maya.path().await, format!("/p/{id}/recalibration"));
+    maya.find("#early").await;
+    maya.text_with("#report", "Health report: version 1").await;
+    maya.text_with("#report table", "2 kept, 0 partly kept, 2 missed")
+        .await;
+    maya.text_with("#report", "The review of version 1").await;
+    maya.click_and_load("#next-version button[type=submit]")
+        .await;
+    maya.text_with("[role=status]", "The next version is drafted")
+        .await;
+    maya.find("#draft-changed").await;
+    let p = app
+        .store
+        .partnership(&checkin_pages_support::pid(id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(p.draft.contains("2026-05-05"), "{}", p.draft);
+
+    // Both sign it on the partnership's page.
+    for (b, then) in [
+        (maya, "You signed this draft (version 2)"),
+        (jonas, "it is version 2, the agreement in force"),
+    ] {
+        b.open(&format!("/p/{id}")).await;
+        b.click_and_load("#signing button[type=submit]").await;
+        b.text_with("#sign-status", then).await;
+    }
+    maya.open(&format!("/p/{id}/recalibration")).await;
+    maya.text_with("#due", "Agreed for Tuesday 5 May 2026")
+        .await;
+    maya.click_and_load("#compare-signed").await;
+    assert_eq!(maya.path().await, format!("/p/{id}/compare?from=1&to=2"));
+    let changed = maya
+        .js("return Array.from(document.querySelectorAll('table.diff tr.changed, table.diff tr.added')).map(r => r.innerText).join('\\n')")
+        .await;
+    assert!(changed.to_string().contains("2026-05-05"), "{changed}");
+}
+
+/// The coach's overview lists the partnership with its health.
+async fn coach_overview(b: &Browser, id: &str) {
+    b.open("/").await;
+    b.follow("Coaching").await;
+    assert_eq!(b.path().await, "/coach");
+    b.text_with("ul.coached", "Maya and Jonas").await;
+    b.click_and_load(&format!("ul.coached a[href='/p/{id}/dashboard']"))
+        .await;
+    b.text_with("main h1", "Where you stand").await;
+    assert!(
+        !b.has("a[href$='/recalibration'].button").await,
+        "a coach does not start a recalibration"
+    );
+}

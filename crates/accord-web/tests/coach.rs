@@ -1,0 +1,72 @@
+//! The coach's overview: every partnership the coach was invited to, most
+//! in need first, with its health, signals and recalibration date, and
+//! nothing private; partners' own partnerships are not on it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod checkin_pages_support;
+mod common;
+
+use checkin_pages_support::*;
+use common::*;
+
+async fn the_coach_sees_health_never_private_notes(app: &TestApp) {
+    let (mut maya, mut jonas, mut coach, id) = full_partnership(app).await;
+    let page = coach.get("/coach").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Not in force yet"), "{}", page.body);
+
+    sign(app, &id, AGREEMENT).await;
+    // A bad fortnight: Maya misses twice with stress at 5, and writes a
+    // private note each time.
+    for n in 0..2 {
+        during(app, n);
+        let mut form = complete(&["missed"], &["kept", "kept"]);
+        for (k, v) in &mut form {
+            if k == "reports[0].wellbeing.stress" {
+                *v = "5".into();
+            }
+        }
+        form.push(("note".into(), "Private: I am close to burning out".into()));
+        form.push(("note_private".into(), "on".into()));
+        record(&mut maya, &id, n, &form).await;
+    }
+    // A second partnership Ruth coaches, not started; one where she is a
+    // partner herself is not on the page.
+    let mut olga = signup(app, "Olga Ilves", "olga@example.org").await;
+    let other = start_partnership(&mut olga, "Olga and Piet").await;
+    let link = invite(&mut olga, &other, "coach").await;
+    coach.get(&link).await;
+    assert_eq!(coach.post(&link, &[]).await.status, 303);
+    let own = start_partnership(&mut coach, "Ruth's own pact").await;
+
+    let page = coach.get("/coach").await;
+    assert_eq!(page.status, 200);
+    let body = page.body.replace("&#39;", "'");
+    let at_risk = body.find("data-state=\"at-risk\"").expect("at risk first");
+    let not_started = body.find("data-state=\"not-started\"").unwrap();
+    assert!(at_risk < not_started, "most in need first");
+    assert!(body.contains("Maya and Jonas"));
+    assert!(body.contains("Olga and Piet"));
+    assert!(!body.contains(&own) && !body.contains("Ruth's own pact"));
+    assert!(body.contains("Maya's stress was 4 or higher"), "{body}");
+    assert!(
+        body.contains("Kept rates: Maya Chen 0% · Jonas Berg 100%"),
+        "{body}"
+    );
+    assert!(body.contains(&format!("href=\"/p/{id}/dashboard\"")));
+    assert!(!body.contains("burning out"), "no private note");
+    // The partners are not coaches of anything.
+    let page = jonas.get("/coach").await;
+    assert!(page.body.contains("id=\"no-coaching\""));
+}
+
+on_both_databases!(the_coach_sees_health_never_private_notes: coach_sqlite, coach_postgres);
+
+#[tokio::test]
+async fn visitors_log_in_first() {
+    let app = spawn_app().await;
+    let mut visitor = Client::new(&app);
+    let page = visitor.get("/coach").await;
+    assert_eq!(page.status, 303);
+    assert!(page.location.unwrap().starts_with("/login"));
+}
