@@ -22,7 +22,6 @@ use checkin_pages_support::{AGREEMENT, sign};
 use common::{TestApp, full_partnership};
 use jiff::{SignedDuration, Timestamp, ToSpan, civil};
 
-const PASSWORD: &str = "correct horse battery";
 const TITLE: &str = "Maya and Jonas";
 
 /// The start of check-in `n`: Tuesdays at 08:00 Europe/Berlin from 3 March
@@ -77,8 +76,8 @@ async fn two_partners_run_a_month_of_checkins_in_chromium() {
     let worker = Worker::new(app.state.clone(), 50).unwrap();
     let maya = driver.browser(&app.base, 1280, 900).await;
     let jonas = driver.browser(&app.base, 1280, 900).await;
-    log_in(&maya, "maya@example.org").await;
-    log_in(&jonas, "jonas@example.org").await;
+    maya.log_in("maya@example.org").await;
+    jonas.log_in("jonas@example.org").await;
 
     week_one_prepare_and_record(&app, &worker, &maya, &jonas, &id).await;
     week_two_from_the_reminder_link(&app, &driver, &worker, &maya, &id).await;
@@ -100,17 +99,6 @@ async fn two_partners_run_a_month_of_checkins_in_chromium() {
     assert_eq!(app.store.outbox_counts().await.unwrap().failed, 0);
     maya.close().await;
     jonas.close().await;
-}
-
-async fn log_in(b: &Browser, email: &str) {
-    b.open("/login").await;
-    b.type_into("form[action='/login'] input[name=email]", email)
-        .await;
-    b.type_into("form[action='/login'] input[name=password]", PASSWORD)
-        .await;
-    b.click_and_load("form[action='/login'] button[type=submit]")
-        .await;
-    b.text_with("main h1", "Your partnerships").await;
 }
 
 /// 3 March: Maya prepares in her browser on Monday; the reminder comes an

@@ -13,10 +13,8 @@ mod checkin_pages_support;
 mod common;
 
 use browser_support::{Browser, Driver};
-use checkin_pages_support::{AGREEMENT, complete, during, record, sign};
+use checkin_pages_support::{AGREEMENT, complete, during, record, sign, with};
 use common::{TestApp, full_partnership};
-
-const PASSWORD: &str = "correct horse battery";
 
 /// The first line colour of every chart (Okabe–Ito blue).
 const BLUE: [u8; 3] = [0, 114, 178];
@@ -29,26 +27,9 @@ fn agreement() -> String {
 }
 
 fn week(maya: &str, stress: &str, value: &str) -> Vec<(String, String)> {
-    let mut f = complete(&[maya], &["kept", "kept"]);
-    for (k, v) in &mut f {
-        match k.as_str() {
-            "reports[0].wellbeing.stress" => *v = stress.to_owned(),
-            "reports[0].indicators.0" => *v = value.to_owned(),
-            _ => {}
-        }
-    }
-    f
-}
-
-async fn log_in(b: &Browser, email: &str) {
-    b.open("/login").await;
-    b.type_into("form[action='/login'] input[name=email]", email)
-        .await;
-    b.type_into("form[action='/login'] input[name=password]", PASSWORD)
-        .await;
-    b.click_and_load("form[action='/login'] button[type=submit]")
-        .await;
-    b.text_with("main h1", "Your partnerships").await;
+    let form = complete(&[maya], &["kept", "kept"]);
+    let form = with(form, "reports[0].wellbeing.stress", stress);
+    with(form, "reports[0].indicators.0", value)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,9 +47,9 @@ async fn dashboard_signal_recalibration_and_coach_in_chromium() {
     let maya = driver.browser(&app.base, 1280, 1000).await;
     let jonas = driver.browser(&app.base, 1280, 1000).await;
     let ruth = driver.browser(&app.base, 1280, 1000).await;
-    log_in(&maya, "maya@example.org").await;
-    log_in(&jonas, "jonas@example.org").await;
-    log_in(&ruth, "ruth@example.org").await;
+    maya.log_in("maya@example.org").await;
+    jonas.log_in("jonas@example.org").await;
+    ruth.log_in("ruth@example.org").await;
 
     dashboard_with_charts(&maya, &id).await;
     // Two bad weeks for Maya: missed, stress at 5.

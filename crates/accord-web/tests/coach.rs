@@ -20,12 +20,8 @@ async fn the_coach_sees_health_never_private_notes(app: &TestApp) {
     // private note each time.
     for n in 0..2 {
         during(app, n);
-        let mut form = complete(&["missed"], &["kept", "kept"]);
-        for (k, v) in &mut form {
-            if k == "reports[0].wellbeing.stress" {
-                *v = "5".into();
-            }
-        }
+        let form = complete(&["missed"], &["kept", "kept"]);
+        let mut form = with(form, "reports[0].wellbeing.stress", "5");
         form.push(("note".into(), "Private: I am close to burning out".into()));
         form.push(("note_private".into(), "on".into()));
         record(&mut maya, &id, n, &form).await;

@@ -10,17 +10,6 @@ mod common;
 use checkin_pages_support::*;
 use common::*;
 
-/// The complete form with Jonas's stress at `stress`.
-fn with_stress(maya: &[&str], jonas: &[&str], stress: &str) -> Vec<(String, String)> {
-    let mut f = complete(maya, jonas);
-    for (k, v) in &mut f {
-        if k == "reports[1].wellbeing.stress" {
-            *v = stress.to_owned();
-        }
-    }
-    f
-}
-
 async fn the_dashboard_tells_the_story(app: &TestApp) {
     let (mut maya, mut jonas, mut coach, id) = full_partnership(app).await;
     let dashboard = format!("/p/{id}/dashboard");
@@ -42,7 +31,11 @@ async fn the_dashboard_tells_the_story(app: &TestApp) {
     ];
     for (n, (maya_did, stress)) in weeks.iter().enumerate() {
         during(app, n as i64);
-        let form = with_stress(maya_did, &["kept", "kept"], stress);
+        let form = with(
+            complete(maya_did, &["kept", "kept"]),
+            "reports[1].wellbeing.stress",
+            stress,
+        );
         record(&mut maya, &id, n as i64, &form).await;
     }
     let page = jonas.get(&dashboard).await;

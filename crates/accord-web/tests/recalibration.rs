@@ -21,13 +21,8 @@ fn agreement() -> String {
 }
 
 fn stressed(stress: &str) -> Vec<(String, String)> {
-    let mut f = complete(&["missed"], &["kept", "kept"]);
-    for (k, v) in &mut f {
-        if k == "reports[0].wellbeing.stress" {
-            *v = stress.to_owned();
-        }
-    }
-    f
+    let form = complete(&["missed"], &["kept", "kept"]);
+    with(form, "reports[0].wellbeing.stress", stress)
 }
 
 async fn draft_revision(app: &TestApp, id: &str) -> String {
@@ -81,6 +76,10 @@ async fn a_recalibration_from_report_to_signed_version(app: &TestApp) {
     let refused = coach.post(&page_path, &[("revision", &rev)]).await;
     assert_eq!(refused.status, 403, "{}", refused.body);
 
+    // An unreadable revision is refused beside its field; nothing changes.
+    let bad = maya.post(&page_path, &[("revision", "x")]).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert_eq!(draft_revision(app, &id).await, rev);
     // A stale revision changes nothing.
     let stale = maya.post(&page_path, &[("revision", "1")]).await;
     assert_eq!(stale.status, 409, "{}", stale.body);

@@ -17,6 +17,7 @@ use axum::extract::State;
 use axum::routing::get;
 
 use crate::auth::CurrentUser;
+use crate::dashboard::percent;
 use crate::error::AppError;
 use crate::running::{InForce, standing};
 use crate::state::AppState;
@@ -100,12 +101,7 @@ async fn row(state: &AppState, p: &accord_store::Partnership) -> Result<Row, App
         .metrics
         .parties
         .iter()
-        .map(|m| {
-            let rate = m
-                .kept_rate
-                .map_or_else(|| "–".to_owned(), |k| format!("{:.0}%", k * 100.0));
-            format!("{} {rate}", m.name)
-        })
+        .map(|m| format!("{} {}", m.name, percent(m.kept_rate)))
         .collect::<Vec<_>>()
         .join(" · ");
     r.signals = report

@@ -109,7 +109,9 @@ pub struct DashboardPage {
     log: Vec<LogRow>,
 }
 
-fn percent(rate: Option<f64>) -> String {
+/// A rate as a whole percentage, "–" when there is none (nothing was
+/// reviewed): shared by every page that shows kept rates.
+pub fn percent(rate: Option<f64>) -> String {
     rate.map_or_else(|| "–".to_owned(), |r| format!("{:.0}%", r * 100.0))
 }
 

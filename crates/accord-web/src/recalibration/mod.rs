@@ -25,6 +25,7 @@ use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
+use crate::dashboard::percent;
 use crate::error::AppError;
 use crate::partnerships::access::{self, Access};
 use crate::running::{InForce, standing};
@@ -90,10 +91,6 @@ pub struct RecalibrationPage {
 #[derive(Deserialize)]
 struct Shown {
     started: Option<String>,
-}
-
-fn percent(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "–".to_owned(), |r| format!("{:.0}%", r * 100.0))
 }
 
 fn due_line(agreement: &accord_core::Agreement, today: jiff::civil::Date) -> String {

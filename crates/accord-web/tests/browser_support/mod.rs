@@ -367,6 +367,22 @@ impl Browser {
         self.findings().await
     }
 
+    /// Logs in from the login page with the tests' password and waits for
+    /// the home page.
+    pub async fn log_in(&self, email: &str) {
+        self.open("/login").await;
+        self.type_into("form[action='/login'] input[name=email]", email)
+            .await;
+        self.type_into(
+            "form[action='/login'] input[name=password]",
+            "correct horse battery",
+        )
+        .await;
+        self.click_and_load("form[action='/login'] button[type=submit]")
+            .await;
+        self.text_with("main h1", "Your partnerships").await;
+    }
+
     /// Ends the session (Chromium quits).
     pub async fn close(self) {
         self.client.close().await.unwrap();

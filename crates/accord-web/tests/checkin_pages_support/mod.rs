@@ -153,6 +153,13 @@ pub fn complete(maya: &[&str], jonas: &[&str]) -> Vec<(String, String)> {
     f
 }
 
+/// The form with field `name` set to `value` (it must be there).
+pub fn with(mut form: Vec<(String, String)>, name: &str, value: &str) -> Vec<(String, String)> {
+    let field = form.iter_mut().find(|(k, _)| k == name);
+    field.expect("a field of the complete form").1 = value.to_owned();
+    form
+}
+
 /// POSTs owned pairs with the client's CSRF token.
 pub async fn post(c: &mut Client, path: &str, form: &[(String, String)]) -> Page {
     let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
