@@ -305,6 +305,10 @@ pub trait Store: Send + Sync {
         partnership: &'a PartnershipId,
         occurrence: Timestamp,
     ) -> Fut<'a, Vec<Preparation>>;
+    /// Who prepared for which occurrence, across the partnership's whole
+    /// history, oldest first (without the answers; see
+    /// [`Store::preparations`] for those). Empty for an unknown partnership.
+    fn prepared<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Vec<Prepared>>;
     /// Records a check-in in one transaction with its note (by the
     /// recorder), its consequence entries (fired at `now`; a second
     /// missed-check-in entry for an occurrence is ignored), its

@@ -101,6 +101,7 @@ mod q {
     crate::shared::drafts::queries!();
     crate::shared::running::queries!();
     crate::shared::pauses::queries!();
+    crate::shared::prepared::queries!();
     crate::shared::outbox::queries!();
     crate::shared::settings::queries!();
     crate::shared::export::queries!();

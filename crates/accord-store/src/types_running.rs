@@ -67,6 +67,15 @@ pub struct Preparation {
     pub updated_at: Timestamp,
 }
 
+/// That someone saved answers for an occurrence (not what they wrote).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// The occurrence prepared for.
+    pub occurrence: Timestamp,
+    /// Who prepared.
+    pub user: UserId,
+}
+
 /// A check-in to record, with everything that goes with it in the same
 /// transaction.
 #[derive(Debug, Clone)]

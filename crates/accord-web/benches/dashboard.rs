@@ -41,9 +41,9 @@ use std::time::{Duration, Instant};
 use accord_web::Clock;
 use accord_web::dashboard::charts;
 use accord_web::running::{InForce, standing};
-use checkin_pages_support::{AGREEMENT, complete, pid, post, sign};
+use checkin_pages_support::{AGREEMENT, complete, during, pid, post, sign, start};
 use common::{Backend, Client, TestApp, full_partnership, spawn_app_on};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 
 /// Two years of weekly check-ins.
 const WEEKS: i64 = 104;
@@ -94,7 +94,7 @@ async fn run() {
                     .checked_add(SignedDuration::from_hours(2))
                     .unwrap(),
             );
-            login(&mut maya, "maya@example.org").await;
+            maya.log_in("maya@example.org").await;
             let url = format!("{}/p/{id}/dashboard", app.base);
             // The page, once, for its size and a sanity check.
             let page = maya.get(&format!("/p/{id}/dashboard")).await;
@@ -143,37 +143,6 @@ async fn run() {
     std::fs::write(&out, report).unwrap();
     let out = out.canonicalize().unwrap_or(out);
     eprintln!("Written to {}", out.display());
-}
-
-/// The start of check-in `n`: Tuesdays 08:00 in Berlin from 3 March 2026
-/// (the support module's `start` adds whole weeks in UTC, which is only
-/// right until summer time begins).
-fn start(n: i64) -> Timestamp {
-    jiff::civil::date(2026, 3, 3)
-        .at(8, 0, 0, 0)
-        .checked_add(jiff::Span::new().days(7 * n))
-        .unwrap()
-        .in_tz("Europe/Berlin")
-        .unwrap()
-        .timestamp()
-}
-
-/// Sets the clock half an hour into check-in `n`: it is open.
-fn during(app: &TestApp, n: i64) {
-    app.clock
-        .set(start(n).checked_add(SignedDuration::from_mins(30)).unwrap());
-}
-
-/// Logs `c` in again: sessions last 30 days of the app's clock.
-async fn login(c: &mut Client, email: &str) {
-    c.get("/login").await;
-    let fields = [
-        ("email", email),
-        ("password", "correct horse battery"),
-        ("next", "/"),
-    ];
-    let page = c.post("/login", &fields).await;
-    assert_eq!(page.status, 303, "{}", page.body);
 }
 
 /// Records check-in `n` as `c` through its page.
@@ -307,8 +276,8 @@ async fn fill(app: &TestApp, weeks: i64) -> (Client, String, usize) {
     for n in 0..weeks {
         during(app, n);
         if n % 4 == 0 {
-            login(&mut maya, "maya@example.org").await;
-            login(&mut jonas, "jonas@example.org").await;
+            maya.log_in("maya@example.org").await;
+            jonas.log_in("jonas@example.org").await;
         }
         for (at, first, last) in PAUSES {
             if at == n && last < weeks {

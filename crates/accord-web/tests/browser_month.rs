@@ -18,27 +18,11 @@ mod common;
 use accord_web::Clock;
 use accord_web::worker::Worker;
 use browser_support::{Browser, Driver};
-use checkin_pages_support::{AGREEMENT, sign};
+use checkin_pages_support::{AGREEMENT, path as page, sign, start};
 use common::{TestApp, full_partnership};
-use jiff::{SignedDuration, Timestamp, ToSpan, civil};
+use jiff::{SignedDuration, Timestamp};
 
 const TITLE: &str = "Maya and Jonas";
-
-/// The start of check-in `n`: Tuesdays at 08:00 Europe/Berlin from 3 March
-/// 2026, computed in the zone (so 07:00Z before 29 March, 06:00Z after).
-fn start(n: i64) -> Timestamp {
-    civil::date(2026, 3, 3)
-        .at(8, 0, 0, 0)
-        .in_tz("Europe/Berlin")
-        .unwrap()
-        .checked_add((7 * n).days())
-        .unwrap()
-        .timestamp()
-}
-
-fn page(id: &str, n: i64) -> String {
-    format!("/p/{id}/checkins/{}", start(n).as_millisecond())
-}
 
 /// Sets the clock and steps the worker until a round finds nothing to do.
 async fn wake_at(app: &TestApp, worker: &Worker, at: Timestamp) {

@@ -2,7 +2,9 @@
 //! after two good weeks (charts drawn, screenshotted, and the screenshot's
 //! pixels checked for the chart lines), a signal that appears after two bad
 //! weeks, the early recalibration it offers, from health report to the next
-//! version signed by both and compared, and the coach's overview.
+//! version signed by both and compared, the closed period's report kept,
+//! the partnership's data downloaded from its page (JSON and CSV), and the
+//! coach's overview.
 //!
 //! The check-ins themselves are recorded over HTTP here: the browser flow
 //! of recording is `browser_month.rs`.
@@ -59,6 +61,7 @@ async fn dashboard_signal_recalibration_and_coach_in_chromium() {
     }
     a_signal_appears(&maya, &id).await;
     recalibrate(&app, &maya, &jonas, &id).await;
+    export_from_the_page(&app, &jonas, &id).await;
     coach_overview(&ruth, &id).await;
 
     maya.close().await;
@@ -202,6 +205,50 @@ async fn recalibrate(app: &TestApp, maya: &Browser, jonas: &Browser, id: &str) {
         .js("return Array.from(document.querySelectorAll('table.diff tr.changed, table.diff tr.added')).map(r => r.innerText).join('\\n')")
         .await;
     assert!(changed.to_string().contains("2026-05-05"), "{changed}");
+
+    // The period that closed keeps its report, reached from the
+    // recalibration page and from the new period's dashboard.
+    jonas.open(&format!("/p/{id}/recalibration")).await;
+    jonas.click_and_load("#previous-period").await;
+    assert_eq!(jonas.path().await, format!("/p/{id}/dashboard?version=1"));
+    jonas
+        .text_with(
+            "#closed-period",
+            "This is how that period stood when it closed: 4 check-ins held",
+        )
+        .await;
+    jonas.text_with("#verdict", "At risk").await;
+    assert!(
+        !jonas.has("#upcoming").await,
+        "a closed period has nothing ahead"
+    );
+    jonas
+        .click_and_load("#periods a[href$='dashboard?version=2']")
+        .await;
+    jonas.text_with("main", "Version 2, in force since").await;
+}
+
+/// Jonas downloads the partnership's data from its page: the JSON export
+/// of what he may see, and the check-ins as a table, saved by Chromium.
+async fn export_from_the_page(app: &TestApp, b: &Browser, id: &str) {
+    use accord_web::Clock;
+    let day = app.clock.now().strftime("%Y-%m-%d").to_string();
+    b.open(&format!("/p/{id}")).await;
+    b.click("a[href$='/export.json']").await;
+    let json = b.downloaded(&format!("maya-and-jonas-{day}.json")).await;
+    let export = accord_store::export::Export::from_json(std::str::from_utf8(&json).unwrap())
+        .expect("the download is a readable export");
+    assert_eq!(export.checkins.len(), 4, "the four check-ins of version 1");
+    assert_eq!(export.versions.len(), 2);
+    b.click("a[href$='/export/checkins.csv']").await;
+    let csv = b
+        .downloaded(&format!("maya-and-jonas-{day}-checkins.csv"))
+        .await;
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    assert_eq!(&reader.headers().unwrap()[0], "date");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4 * 2, "a row per check-in and partner");
+    assert_eq!(&rows[0][0], "2026-03-03");
 }
 
 /// The coach's overview lists the partnership with its health.

@@ -1,7 +1,8 @@
 //! The dashboard over HTTP: charts drawn on the server as labelled SVG with
 //! their numbers beside them, kept rates and streaks, boundaries held, the
 //! balance, the dates ahead, the consequence log, and a signal with its
-//! explanation once well-being falls. Every member sees it; nobody else.
+//! explanation once well-being falls, or once one partner carries the
+//! check-ins alone. Every member sees it; nobody else.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod checkin_pages_support;
@@ -104,6 +105,62 @@ async fn the_dashboard_tells_the_story(app: &TestApp) {
 }
 
 on_both_databases!(the_dashboard_tells_the_story: dashboard_sqlite, dashboard_postgres);
+
+/// Prepares for check-in `n` as `who`.
+async fn prepare(who: &mut Client, id: &str, n: i64) {
+    let saved = who
+        .post(
+            &format!("{}/prepare", path(id, n)),
+            &[
+                ("committed", "What I said last week"),
+                ("happened", "Most of it"),
+                ("want", "A nudge"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+}
+
+async fn one_partner_carrying_is_noticed(app: &TestApp) {
+    let (mut maya, mut jonas, _, id) = signed(app).await;
+    let dashboard = format!("/p/{id}/dashboard");
+    // Six weeks in which Maya prepares and records and Jonas does neither.
+    for n in 0..6 {
+        if n == 4 {
+            // Sessions last 30 days; theirs began on 2 March.
+            maya.log_in("maya@example.org").await;
+            jonas.log_in("jonas@example.org").await;
+        }
+        during(app, n);
+        prepare(&mut maya, &id, n).await;
+        record(&mut maya, &id, n, &complete(&["kept"], &["kept", "kept"])).await;
+    }
+    let page = jonas.get(&dashboard).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let body = page.body.replace("&#39;", "'");
+    assert!(
+        body.contains("data-signal=\"one-partner-carries\""),
+        "{body}"
+    );
+    assert!(
+        body.contains("wrote all of the preparation for them; Jonas prepared for none."),
+        "{body}"
+    );
+    assert!(body.contains("Ask Jonas to prepare for and record the next two check-ins."));
+
+    // Once Jonas prepares, the check-ins no longer rest on Maya alone.
+    during(app, 6);
+    prepare(&mut jonas, &id, 6).await;
+    record(&mut maya, &id, 6, &complete(&["kept"], &["kept", "kept"])).await;
+    let page = maya.get(&dashboard).await;
+    assert!(
+        !page.body.contains("data-signal=\"one-partner-carries\""),
+        "{}",
+        page.body
+    );
+}
+
+on_both_databases!(one_partner_carrying_is_noticed: carrying_sqlite, carrying_postgres);
 
 #[tokio::test]
 async fn only_members_see_the_dashboard() {

@@ -91,12 +91,17 @@ async fn download(c: &Client, path: &str) -> (u16, String, String, String) {
 async fn the_export_shows_each_member_what_they_may_see(app: &TestApp) {
     let (maya_client, jonas_client, coach_client, id) = recorded(app).await;
     let url = format!("/p/{id}/export.json");
+    // Named by the partnership and the day, so downloads never collide.
+    let day = app.clock.now().strftime("%Y-%m-%d").to_string();
     let mut seen = Vec::new();
     for c in [&maya_client, &jonas_client, &coach_client] {
         let (status, kind, disposition, body) = download(c, &url).await;
         assert_eq!(status, 200, "{body}");
         assert!(kind.starts_with("application/json"), "{kind}");
-        assert_eq!(disposition, "attachment; filename=\"accord-export.json\"");
+        assert_eq!(
+            disposition,
+            format!("attachment; filename=\"maya-and-jonas-{day}.json\"")
+        );
         assert!(!body.contains("$argon2"), "a password hash is exported");
         seen.push(Export::from_json(&body).unwrap());
     }
@@ -154,7 +159,9 @@ fn read_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
 
 async fn the_tables_name_what_was_recorded_and_quote_it(app: &TestApp) {
     let (_, jonas, coach, id) = recorded(app).await;
+    let day = app.clock.now().strftime("%Y-%m-%d").to_string();
     let table = |c: &Client, file: &'static str| {
+        let day = day.clone();
         let url = format!("/p/{id}/export/{file}");
         let c = c.http.clone();
         let base = jonas.base.clone();
@@ -169,7 +176,7 @@ async fn the_tables_name_what_was_recorded_and_quote_it(app: &TestApp) {
             );
             assert_eq!(
                 r.headers()["content-disposition"],
-                format!("attachment; filename=\"{file}\"").as_str()
+                format!("attachment; filename=\"maya-and-jonas-{day}-{file}\"").as_str()
             );
             r.text().await.unwrap()
         }

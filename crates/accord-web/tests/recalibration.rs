@@ -138,6 +138,56 @@ async fn a_recalibration_from_report_to_signed_version(app: &TestApp) {
     let compare = maya.get(&format!("/p/{id}/compare?from=1&to=2")).await;
     assert_eq!(compare.status, 200);
     assert!(compare.body.contains("2026-04-21"), "{}", compare.body);
+
+    // The dashboard starts the new period; the one just closed keeps its
+    // report, as it stood when version 2 was signed.
+    assert!(
+        page.body.contains("id=\"previous-period\""),
+        "{}",
+        page.body
+    );
+    let now = jonas.get(&format!("/p/{id}/dashboard")).await;
+    assert!(
+        now.body
+            .contains("Version 2, in force since 10 March 2026: 0 check-ins held"),
+        "{}",
+        now.body
+    );
+    assert!(
+        now.body.contains(
+            "href=\"/p/{id}/dashboard?version=1\""
+                .replace("{id}", &id)
+                .as_str()
+        ),
+        "{}",
+        now.body
+    );
+    let closed = jonas.get(&format!("/p/{id}/dashboard?version=1")).await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    assert!(
+        closed.body.contains("id=\"closed-period\""),
+        "{}",
+        closed.body
+    );
+    assert!(
+        closed.body.contains("to 10 March 2026, when the next version was signed. This is how that period stood when it closed: 2 check-ins held, 0 missed, 0 paused."),
+        "{}",
+        closed.body
+    );
+    assert!(closed.body.contains("data-signal=\"wellbeing-falling\""));
+    assert!(!closed.body.contains("id=\"upcoming\""));
+    assert!(!closed.body.contains("Prepare an early recalibration"));
+    // A version that is not there, or not a number, is said so.
+    assert_eq!(
+        jonas
+            .get(&format!("/p/{id}/dashboard?version=3"))
+            .await
+            .status,
+        404
+    );
+    let bad = jonas.get(&format!("/p/{id}/dashboard?version=two")).await;
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("is not a version number"), "{}", bad.body);
 }
 
 on_both_databases!(a_recalibration_from_report_to_signed_version: recalibration_sqlite, recalibration_postgres);

@@ -112,10 +112,42 @@ impl Config {
             .map_err(|e| anyhow!("could not open the database: {e}"))
     }
 
+    /// The database URL without its password, for messages and logs.
+    pub fn database_shown(&self) -> String {
+        redact(&self.database_url)
+    }
+
     /// The web app's settings.
     pub fn settings(&self) -> accord_web::Settings {
         let mut s = accord_web::Settings::new(&self.base_url);
         s.trust_forwarded_for = self.trust_forwarded_for;
         s
+    }
+}
+
+/// A database URL without its password.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{user}:…{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_in_database_urls_are_not_printed() {
+        assert_eq!(
+            super::redact("postgres://app:secret@db/accord"),
+            "postgres://app:…@db/accord"
+        );
+        assert_eq!(
+            super::redact("sqlite://accord-data/accord.db"),
+            "sqlite://accord-data/accord.db"
+        );
     }
 }

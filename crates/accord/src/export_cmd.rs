@@ -116,16 +116,14 @@ fn run_export(args: ExportArgs) -> Result<(), Failed> {
     let export = export.ok_or_else(|| {
         Failed::Input(anyhow!(
             "no partnership has the id {id} in {}",
-            config.database_url
+            config.database_shown()
         ))
     })?;
     let text = export
         .to_json()
         .map_err(|e| Failed::Other(anyhow!("the export could not be written as JSON: {e}")))?;
     match &args.output {
-        Some(path) => std::fs::write(path, &text)
-            .with_context(|| format!("could not write {}", path.display()))
-            .map_err(Failed::Other)?,
+        Some(path) => write_whole(path, &text, args.force).map_err(Failed::Other)?,
         None => output::print(&text)
             .context("could not write to standard output")
             .map_err(Failed::Other)?,
@@ -141,6 +139,30 @@ fn run_export(args: ExportArgs) -> Result<(), Failed> {
         summary(&export)
     );
     eprintln!("It includes private notes: keep the file as private as the database.");
+    Ok(())
+}
+
+/// Writes `text` to `path` whole or not at all: into a temporary file
+/// beside it, flushed to disk, then renamed over it, so that a full disk
+/// or an interrupted run never leaves half an export behind.
+fn write_whole(path: &Path, text: &str, replace: bool) -> anyhow::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("could not create a file in {}", dir.display()))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .with_context(|| format!("could not write {}", path.display()))?;
+    let kept = if replace {
+        file.persist(path)
+    } else {
+        // Someone may have created it since the check at the start.
+        file.persist_noclobber(path)
+    };
+    kept.map_err(|e| anyhow!("could not write {}: {}", path.display(), e.error))?;
     Ok(())
 }
 
@@ -197,7 +219,7 @@ fn run_import(args: ImportArgs) -> Result<(), Failed> {
                 StoreError::InvalidExport(problem) => Failed::Input(anyhow!("{name}: {problem}")),
                 StoreError::Conflict(what) => Failed::Other(anyhow!(
                     "{what} already exists in {}; nothing was imported",
-                    config.database_url
+                    config.database_shown()
                 )),
                 other => Failed::Other(anyhow!("the import failed, nothing was imported: {other}")),
             })

@@ -37,7 +37,7 @@ pub fn worker(args: WorkerArgs) -> anyhow::Result<ExitCode> {
         let state = state(&config).await?;
         println!(
             "Accord worker is running (database: {})",
-            redact(&config.database_url)
+            config.database_shown()
         );
         let worker = Worker::new(state, args.batch).map_err(|e| anyhow!("{e}"))?;
         worker
@@ -86,7 +86,7 @@ async fn serve(config: config::Config, with_worker: bool) -> anyhow::Result<()> 
         .context("could not read the listening address")?;
     println!(
         "Accord is running at http://{address} (database: {})",
-        redact(&config.database_url)
+        config.database_shown()
     );
     tracing::info!(%address, "listening");
     tokio::spawn(housekeeping(store));
@@ -133,31 +133,4 @@ async fn shutdown() {
         () = term => {},
     }
     tracing::info!("shutting down");
-}
-
-/// A database URL without its password, for printing.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let userinfo = &url[scheme + 3..at];
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}{user}:…{}", &url[..scheme + 3], &url[at..])
-        }
-        _ => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_in_database_urls_are_not_printed() {
-        assert_eq!(
-            super::redact("postgres://app:secret@db/accord"),
-            "postgres://app:…@db/accord"
-        );
-        assert_eq!(
-            super::redact("sqlite://accord-data/accord.db"),
-            "sqlite://accord-data/accord.db"
-        );
-    }
 }

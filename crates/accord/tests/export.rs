@@ -240,6 +240,13 @@ async fn round_trip(dir: &Path, from: &str, to: &str) {
     assert!(said.contains("Exported \"Maya and Jonas\""), "{said}");
     assert!(said.contains("2 check-in(s), 3 note(s)"), "{said}");
     let first = std::fs::read_to_string(&one).unwrap();
+    // It holds private notes: only its owner may read the file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&one).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
     // Complete: private notes are there, marked.
     assert!(first.contains("\"scope\": \"complete\""));
     assert!(first.contains("Maya's private thought") && first.contains("Jonas's private thought"));

@@ -24,6 +24,12 @@ macro_rules! running_methods {
                 occurrence,
             ))
         }
+        fn prepared<'a>(
+            &'a self,
+            partnership: &'a $crate::PartnershipId,
+        ) -> $crate::Fut<'a, Vec<$crate::Prepared>> {
+            Box::pin($q::prepared::prepared(&self.pool, partnership))
+        }
         fn record_checkin<'a>(
             &'a self,
             new: &'a $crate::NewCheckin<'a>,

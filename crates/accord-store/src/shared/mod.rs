@@ -34,6 +34,7 @@ pub(crate) mod forward_running;
 pub(crate) mod outbox;
 pub(crate) mod partnerships;
 pub(crate) mod pauses;
+pub(crate) mod prepared;
 pub(crate) mod running;
 pub(crate) mod settings;
 

@@ -109,6 +109,38 @@ async fn preparations_are_saved_and_replaced<S: Store + ?Sized>(store: &S) {
         store.preparations(&p.id, at(NEXT_MONDAY)).await.unwrap()[0].committed,
         "swim"
     );
+    // Who prepared, across the partnership: once per person and
+    // occurrence however often they saved, and nothing of another
+    // partnership's.
+    let (other, other_maya, _) = signed_pair(store).await;
+    store
+        .save_preparation(&answers(&other.id, MONDAY, &other_maya.id, "x", 500))
+        .await
+        .unwrap();
+    let mut monday = [maya.id.clone(), jonas.id.clone()];
+    monday.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    let prepared: Vec<(i64, UserId)> = store
+        .prepared(&p.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.occurrence.as_millisecond(), r.user))
+        .collect();
+    assert_eq!(
+        prepared,
+        vec![
+            (MONDAY, monday[0].clone()),
+            (MONDAY, monday[1].clone()),
+            (NEXT_MONDAY, maya.id.clone())
+        ]
+    );
+    assert!(
+        store
+            .prepared(&PartnershipId::random())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let nowhere = PartnershipId::random();
     let unknown = store

@@ -6,9 +6,12 @@
 //! consequence log. Charts are SVG drawn on the server ([`charts`]), so the
 //! page needs no JavaScript and every chart has its text alternative.
 //!
-//! It covers the version in force, since it was signed: a recalibration
-//! starts a new period with new goals, and mixing the two would compare
-//! numbers that mean different things.
+//! It covers one period: the version in force since it was signed, or,
+//! with `?version=N`, an earlier version from its signing to the signing
+//! of the next. A recalibration starts a new period with new goals, and
+//! mixing the two would compare numbers that mean different things; the
+//! earlier periods stay one click away, each judged as it stood when it
+//! closed.
 
 pub mod charts;
 
@@ -17,14 +20,14 @@ use accord_core::metrics::{PartyMetrics, UpcomingDate};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::routing::get;
 
 use crate::auth::CurrentUser;
 use crate::checkins::list::{LogRow, log_rows};
 use crate::error::AppError;
 use crate::partnerships::access;
-use crate::running::{InForce, standing};
+use crate::running::{InForce, standing_until};
 use crate::state::AppState;
 use crate::views::Chrome;
 use charts::Chart;
@@ -68,6 +71,22 @@ pub struct PartyView {
     pub wellbeing: Option<Chart>,
 }
 
+/// A period of the partnership, as linked from the dashboard.
+pub struct PeriodLink {
+    /// The version number.
+    pub number: i64,
+    /// "3 March 2026 to 2 June 2026" or "since 2 June 2026".
+    pub span: String,
+    /// Whether it is the period shown.
+    pub current: bool,
+}
+
+/// The dashboard's query: which version's period to show.
+#[derive(serde::Deserialize)]
+pub struct Which {
+    version: Option<String>,
+}
+
 /// A row of the balance table.
 pub struct BalanceRow {
     /// The partner.
@@ -91,6 +110,10 @@ pub struct DashboardPage {
     partner: bool,
     /// `None` before a version is in force.
     version: Option<i64>,
+    /// When the period shown closed (a later version took over), if it did.
+    closed: Option<String>,
+    /// Every signed version's period, newest first.
+    periods: Vec<PeriodLink>,
     /// Why there is nothing to measure (no schedule), if so.
     unscheduled: bool,
     since: String,
@@ -225,13 +248,60 @@ fn fill(page: &mut DashboardPage, inforce: &InForce, report: &HealthReport) {
     page.upcoming = m.upcoming.iter().map(|u| upcoming_line(u, zone)).collect();
 }
 
+/// The version asked for: a positive whole number, or the one in force.
+fn asked(which: &Which) -> Result<Option<i64>, AppError> {
+    match which.version.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if n > 0 => Ok(Some(n)),
+            _ => Err(AppError::invalid(
+                "version",
+                format!("“{v}” is not a version number; use a whole number such as 1."),
+            )),
+        },
+    }
+}
+
+fn day(at: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> String {
+    at.to_zoned(zone.clone()).strftime("%-d %B %Y").to_string()
+}
+
+/// Every signed version's period, newest first: each runs from its own
+/// signing to the next one's.
+fn periods(
+    versions: &[accord_store::Version],
+    shown: i64,
+    zone: &jiff::tz::TimeZone,
+) -> Vec<PeriodLink> {
+    let signed: Vec<(i64, jiff::Timestamp)> = versions
+        .iter()
+        .filter_map(|v| Some((v.number, v.signed_at?)))
+        .collect();
+    let mut out: Vec<PeriodLink> = signed
+        .iter()
+        .enumerate()
+        .map(|(i, (number, from))| PeriodLink {
+            number: *number,
+            span: match signed.get(i + 1) {
+                Some((_, to)) => format!("{} to {}", day(*from, zone), day(*to, zone)),
+                None => format!("since {}", day(*from, zone)),
+            },
+            current: *number == shown,
+        })
+        .collect();
+    out.reverse();
+    out
+}
+
 /// The page.
 pub async fn page(
     State(state): State<AppState>,
     me: CurrentUser,
     Path(id): Path<String>,
+    Query(which): Query<Which>,
 ) -> Result<DashboardPage, AppError> {
     let access = access::member(&state, &me.user, &id).await?;
+    let asked = asked(&which)?;
     let p = &access.partnership;
     let mut page = DashboardPage {
         chrome: Chrome::from(&me),
@@ -239,6 +309,8 @@ pub async fn page(
         title: p.title.clone(),
         partner: access.is_partner(),
         version: None,
+        closed: None,
+        periods: Vec::new(),
         unscheduled: false,
         since: String::new(),
         verdict: "",
@@ -256,23 +328,41 @@ pub async fn page(
         log: Vec::new(),
     };
     let store = state.store.as_ref();
-    let Some(inforce) = InForce::load(store, &p.id).await? else {
-        return Ok(page);
+    let Some(inforce) = InForce::load_version(store, &p.id, asked).await? else {
+        // An unknown or unsigned version is not there to show.
+        return match asked {
+            Some(_) => Err(AppError::NotFound),
+            None => Ok(page),
+        };
     };
     page.version = Some(inforce.version.number);
+    let versions = store.versions(&p.id).await?;
+    // The period closes when a later version is signed.
+    let closed = versions
+        .iter()
+        .filter(|v| v.number > inforce.version.number)
+        .find_map(|v| v.signed_at);
+    let zone = match &inforce.schedule {
+        Ok(s) => s.time_zone().clone(),
+        Err(_) => jiff::tz::TimeZone::UTC,
+    };
+    page.periods = periods(&versions, inforce.version.number, &zone);
+    page.closed = closed.map(|c| day(c, &zone));
     let now = state.clock.now();
-    let Some((report, log)) = standing(store, &inforce, now).await? else {
+    let Some((report, log)) = standing_until(store, &inforce, closed, now).await? else {
         page.unscheduled = true;
         return Ok(page);
     };
     if let Ok(schedule) = &inforce.schedule {
-        page.since = schedule
-            .from()
-            .to_zoned(schedule.time_zone().clone())
-            .strftime("%-d %B %Y")
-            .to_string();
+        page.since = day(schedule.from(), &zone);
         page.log = log_rows(&inforce, schedule, &log);
     }
     fill(&mut page, &inforce, &report);
+    if closed.is_some() {
+        // Nothing lies ahead of a closed period, and recalibrating it
+        // early is no longer possible.
+        page.upcoming.clear();
+        page.early = false;
+    }
     Ok(page)
 }

@@ -41,12 +41,13 @@ pub fn router() -> Router<AppState> {
         .route("/p/{id}/export/{file}", get(csv))
 }
 
-/// The member's view of the partnership, as of now (404 for non-members).
+/// The member's view of the partnership, as of now (404 for non-members),
+/// with the stem its files are named by.
 pub async fn member_export(
     state: &AppState,
     me: &CurrentUser,
     id: &str,
-) -> Result<Export, AppError> {
+) -> Result<(Export, String), AppError> {
     let access = access::member(state, &me.user, id).await?;
     let now = state.clock.now();
     let scope = ExportScope::Member {
@@ -54,12 +55,34 @@ pub async fn member_export(
         // The other partner's preparation shows once the check-in opens.
         opened_by: now.checked_add(OPENS_BEFORE).unwrap_or(now),
     };
-    state
+    let export = state
         .store
         .export_partnership(&access.partnership.id, &scope, now, &|_| {})
         .await?
         // Not a member any more since the check above.
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    Ok((export, stem(&access.partnership.title, now)))
+}
+
+/// "maya-and-jonas-2026-03-24": the partnership's title in lower-case
+/// letters and digits, and the day (UTC), so that downloads of several
+/// partnerships, or of one on several days, do not overwrite each other.
+fn stem(title: &str, now: jiff::Timestamp) -> String {
+    let mut slug = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug.trim_end_matches('-').chars().take(60).collect();
+    let slug = if slug.is_empty() {
+        "accord"
+    } else {
+        slug.trim_end_matches('-')
+    };
+    format!("{slug}-{}", now.strftime("%Y-%m-%d"))
 }
 
 /// A file to download, under `name`.
@@ -82,13 +105,13 @@ async fn json(
     me: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let export = member_export(&state, &me, &id).await?;
+    let (export, stem) = member_export(&state, &me, &id).await?;
     let text = export
         .to_json()
         .map_err(|e| AppError::internal(format!("an export did not serialise: {e}")))?;
     Ok(download(
         "application/json; charset=utf-8",
-        "accord-export.json",
+        &format!("{stem}.json"),
         text,
     ))
 }
@@ -99,11 +122,31 @@ async fn csv(
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let table = Table::from_file_name(&file).ok_or(AppError::NotFound)?;
-    let export = member_export(&state, &me, &id).await?;
+    let (export, stem) = member_export(&state, &me, &id).await?;
     let text = tables::write(table, &export)?;
     Ok(download(
         "text/csv; charset=utf-8; header=present",
-        table.file_name(),
+        &format!("{stem}-{}", table.file_name()),
         text,
     ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::stem;
+
+    #[test]
+    fn file_names_come_from_the_title_and_day() {
+        let now: jiff::Timestamp = "2026-03-24T23:30:00Z".parse().unwrap();
+        assert_eq!(stem("Maya and Jonas", now), "maya-and-jonas-2026-03-24");
+        assert_eq!(
+            stem("  Ünïcode & co. — 2026!  ", now),
+            "n-code-co-2026-2026-03-24"
+        );
+        assert_eq!(stem("\"; rm -rf /", now), "rm-rf-2026-03-24");
+        assert_eq!(stem("日本", now), "accord-2026-03-24");
+        let long = "a".repeat(200);
+        assert_eq!(stem(&long, now).len(), 60 + 11);
+    }
 }

@@ -23,7 +23,7 @@ use jiff::Timestamp;
 use crate::error::AppError;
 use crate::partnerships::access::parse_stored;
 
-pub use standing::standing;
+pub use standing::{standing, standing_until};
 pub use write::{Answers, Recorded, closed_because, next_after, occurrence, prepare, record};
 
 /// A recorded check-in, read back.

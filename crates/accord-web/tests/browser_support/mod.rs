@@ -96,6 +96,9 @@ impl Driver {
     /// at `base`, in a window of `width` × `height`.
     pub async fn browser(&self, base: &str, width: u32, height: u32) -> Browser {
         let profile = tempfile::tempdir().unwrap();
+        // Downloads land here without asking, for the tests to read.
+        let downloads = profile.path().join("downloads");
+        std::fs::create_dir_all(&downloads).unwrap();
         let args = json!([
             "--headless=new",
             "--no-sandbox",
@@ -113,7 +116,16 @@ impl Driver {
         caps.insert("browserName".into(), json!("chrome"));
         caps.insert(
             "goog:chromeOptions".into(),
-            json!({ "binary": CHROMIUM, "args": args }),
+            json!({
+                "binary": CHROMIUM,
+                "args": args,
+                "prefs": {
+                    "download.default_directory": downloads.display().to_string(),
+                    "download.prompt_for_download": false,
+                    "download.directory_upgrade": true,
+                    "safebrowsing.enabled": false,
+                },
+            }),
         );
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
@@ -123,6 +135,7 @@ impl Driver {
         Browser {
             client,
             base: base.to_owned(),
+            downloads,
             _profile: profile,
         }
     }
@@ -144,6 +157,7 @@ pub struct Browser {
     /// The WebDriver session.
     pub client: Client,
     base: String,
+    downloads: std::path::PathBuf,
     _profile: tempfile::TempDir,
 }
 
@@ -381,6 +395,30 @@ impl Browser {
         self.click_and_load("form[action='/login'] button[type=submit]")
             .await;
         self.text_with("main h1", "Your partnerships").await;
+    }
+
+    /// Waits until Chromium has finished downloading a file named `name`
+    /// into this browser's download directory, and returns its bytes.
+    pub async fn downloaded(&self, name: &str) -> Vec<u8> {
+        let file = self.downloads.join(name);
+        let started = Instant::now();
+        loop {
+            // Chromium writes `name.crdownload` first and renames it when done.
+            if let Ok(bytes) = std::fs::read(&file) {
+                return bytes;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "{name} was not downloaded; the directory holds {:?}",
+                std::fs::read_dir(&self.downloads)
+                    .map(|d| d
+                        .filter_map(Result::ok)
+                        .map(|e| e.file_name())
+                        .collect::<Vec<_>>())
+                    .unwrap_or_default()
+            );
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     /// Ends the session (Chromium quits).

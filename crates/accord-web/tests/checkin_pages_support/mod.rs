@@ -100,11 +100,14 @@ pub async fn signed(app: &TestApp) -> (Client, Client, Client, String) {
 }
 
 /// The start of check-in `n` (Tuesdays from 3 March 2026, 08:00 Berlin).
+/// Counted in weeks on Berlin's calendar, so check-in 4 (31 March) is at
+/// 06:00Z after the change to summer time, as the schedule has it.
 pub fn start(n: i64) -> Timestamp {
-    let first: Timestamp = "2026-03-03T07:00:00Z".parse().unwrap();
+    let first: jiff::Zoned = "2026-03-03T08:00[Europe/Berlin]".parse().unwrap();
     first
-        .checked_add(SignedDuration::from_hours(24 * 7 * n))
+        .checked_add(jiff::Span::new().weeks(n))
         .unwrap()
+        .timestamp()
 }
 
 /// The page of check-in `n`.

@@ -233,6 +233,21 @@ impl Client {
         self.read(r).await
     }
 
+    /// Logs in again with the tests' password (sessions last 30 days of
+    /// the app's clock, so tests spanning longer log in again).
+    pub async fn log_in(&mut self, email: &str) {
+        self.get("/login").await;
+        let fields = [
+            ("email", email),
+            ("password", "correct horse battery"),
+            ("next", "/"),
+        ];
+        let page = self.post("/login", &fields).await;
+        assert_eq!(page.status, 303, "{}", page.body);
+        // The new session has its own CSRF token: read it from a page.
+        self.get("/").await;
+    }
+
     /// POST a form exactly as given (no token added).
     pub async fn post_raw(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
         let body = serde_urlencoded::to_string(fields).unwrap();
