@@ -440,11 +440,16 @@ pub trait Store: Send + Sync {
     fn planned_until<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Option<Timestamp>>;
     /// Moves the partnership's plan to `until` and enqueues `rows` (as
     /// [`Store::enqueue`]), in one transaction, if the plan still ends at
-    /// `expected` (`None`: no plan); otherwise writes nothing and returns
-    /// `false`. [`StoreError::NotFound`] for an unknown partnership.
+    /// `expected` (`None`: no plan) and `version` is still the version in
+    /// force; otherwise writes nothing and returns `false`. The check holds
+    /// against signing (the partnership is locked as signing locks it), so
+    /// a plan made from a version that a signature just replaced is never
+    /// saved over the new version's. [`StoreError::NotFound`] for an
+    /// unknown partnership.
     fn save_plan<'a>(
         &'a self,
         partnership: &'a PartnershipId,
+        version: i64,
         expected: Option<Timestamp>,
         until: Timestamp,
         rows: &'a [NewNotification],

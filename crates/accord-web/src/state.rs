@@ -25,6 +25,10 @@ pub struct Settings {
     pub invitation_ttl: SignedDuration,
     /// How long a password-reset link works.
     pub reset_ttl: SignedDuration,
+    /// Whether webhooks may go to private networks and this machine (off:
+    /// a user must not be able to make the server reach inside; see
+    /// [`crate::webhook::guard`]).
+    pub allow_private_webhooks: bool,
 }
 
 impl Settings {
@@ -36,6 +40,7 @@ impl Settings {
             session_ttl: SignedDuration::from_hours(24 * 30),
             invitation_ttl: SignedDuration::from_hours(24 * 7),
             reset_ttl: SignedDuration::from_hours(1),
+            allow_private_webhooks: false,
         }
     }
 

@@ -35,7 +35,11 @@
 //! [`WebhookSender`] posts with a 10 s timeout and follows no redirects; any
 //! answer other than 2xx, a timeout or a connection failure is a
 //! [`WebhookError`] for the worker to retry. Error messages never include
-//! the secret or the URL (Slack's URLs are secrets themselves).
+//! the secret or the URL (Slack's URLs are secrets themselves). Unless the
+//! operator allows private networks, it reaches public addresses only
+//! ([`guard`]).
+
+pub mod guard;
 
 use std::time::Duration;
 
@@ -230,6 +234,9 @@ pub enum WebhookError {
     /// The address is not one Accord posts to (see [`check_url`]).
     #[error("the webhook address is not usable: {0}")]
     BadUrl(String),
+    /// The address is on a private network or this server (see [`guard`]).
+    #[error("the webhook address is not public: {0}")]
+    Private(String),
     /// The HTTP client could not be built.
     #[error("could not set up the webhook client: {0}")]
     Client(String),
@@ -279,25 +286,34 @@ fn describe(e: &(dyn std::error::Error + 'static)) -> String {
 #[derive(Debug, Clone)]
 pub struct WebhookSender {
     client: reqwest::Client,
+    private_allowed: bool,
 }
 
 impl WebhookSender {
-    /// A sender with the usual [`TIMEOUT`].
-    pub fn new() -> Result<Self, WebhookError> {
-        Self::with_timeout(TIMEOUT)
+    /// A sender with the usual [`TIMEOUT`]; it posts to private networks
+    /// and this machine only when `private_allowed`.
+    pub fn new(private_allowed: bool) -> Result<Self, WebhookError> {
+        Self::with_timeout(TIMEOUT, private_allowed)
     }
 
     /// A sender that gives up after `timeout` (for tests).
-    pub fn with_timeout(timeout: Duration) -> Result<Self, WebhookError> {
+    pub fn with_timeout(timeout: Duration, private_allowed: bool) -> Result<Self, WebhookError> {
         // With the `rustls-tls` feature reqwest uses ring unless a default
         // crypto provider was installed, so building cannot panic.
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .timeout(timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("accord/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("accord/", env!("CARGO_PKG_VERSION")));
+        if !private_allowed {
+            builder = builder.dns_resolver(std::sync::Arc::new(guard::PublicOnly));
+        }
+        let client = builder
             .build()
             .map_err(|e| WebhookError::Client(describe(&e.without_url())))?;
-        Ok(Self { client })
+        Ok(Self {
+            client,
+            private_allowed,
+        })
     }
 
     /// Posts `msg` to `url`, signed with `secret` at time `now`. Ok when the
@@ -310,6 +326,11 @@ impl WebhookSender {
         now: jiff::Timestamp,
     ) -> Result<(), WebhookError> {
         let target = check_url(url).map_err(WebhookError::BadUrl)?;
+        if !self.private_allowed
+            && let Some(why) = target.host().as_ref().and_then(guard::refuse_ip)
+        {
+            return Err(WebhookError::Private(why));
+        }
         let body = body(msg, target.as_str());
         let signature = sign(secret, now.as_second(), &body);
         let event = HeaderValue::from_str(event_name(msg))

@@ -26,8 +26,9 @@ fn message() -> WebhookMessage {
     }
 }
 
+/// A sender that may reach this machine, where the receivers listen.
 fn sender() -> WebhookSender {
-    WebhookSender::new().expect("client")
+    WebhookSender::new(true).expect("client")
 }
 
 #[tokio::test]
@@ -135,7 +136,7 @@ async fn a_server_that_never_answers_times_out() {
         .await
         .expect("bind");
     let url = format!("http://{}/slow", listener.local_addr().expect("address"));
-    let sender = WebhookSender::with_timeout(Duration::from_millis(300)).expect("client");
+    let sender = WebhookSender::with_timeout(Duration::from_millis(300), true).expect("client");
     // The connection is accepted by the kernel; no one ever answers.
     let err = sender
         .send(&url, SECRET, &message(), now())
@@ -176,6 +177,49 @@ async fn a_bad_address_is_refused_before_sending() {
         .expect_err("credentials in the URL");
     assert!(matches!(err, WebhookError::BadUrl(_)), "{err:?}");
     assert!(!err.to_string().contains("pw@"), "{err}");
+}
+
+#[tokio::test]
+async fn by_default_webhooks_never_reach_inside() {
+    let hooks = WebhookReceiver::start().await;
+    let public_only = WebhookSender::new(false).expect("client");
+    // The receiver by its IP, and by a name that resolves to this machine.
+    let by_ip = hooks.url("/hook");
+    let port = url::Url::parse(&by_ip)
+        .expect("a URL")
+        .port()
+        .expect("a port");
+    let by_name = format!("http://localhost:{port}/hook");
+    for url in [
+        by_ip.clone(),
+        "http://169.254.169.254/latest/meta-data".to_owned(),
+    ] {
+        let err = public_only
+            .send(&url, SECRET, &message(), now())
+            .await
+            .expect_err("a private address");
+        assert!(matches!(err, WebhookError::Private(_)), "{url}: {err:?}");
+    }
+    // A name is resolved and every private answer dropped: nothing is
+    // left to connect to.
+    let err = public_only
+        .send(&by_name, SECRET, &message(), now())
+        .await
+        .expect_err("resolves inside");
+    assert!(matches!(err, WebhookError::Connect(_)), "{err:?}");
+    assert!(err.to_string().contains("only to private"), "{err}");
+    assert!(
+        hooks
+            .wait_for(1, Duration::from_millis(300))
+            .await
+            .is_empty()
+    );
+    // Allowed, the same receiver gets it.
+    sender()
+        .send(&by_ip, SECRET, &message(), now())
+        .await
+        .expect("allowed");
+    assert_eq!(hooks.wait_for(1, WAIT).await.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

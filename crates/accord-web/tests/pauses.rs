@@ -206,3 +206,72 @@ async fn the_coach_sees_pauses_and_changes_nothing() {
     let stored = &app.store.pauses(&pid(&id)).await.unwrap()[0];
     assert!(stored.agreed_at.is_none() && stored.withdrawn_at.is_none());
 }
+
+async fn withdrawing_a_pause_under_way_keeps_its_past(app: &TestApp) {
+    let (mut maya, mut jonas, _, id) = full_partnership(app).await;
+    sign(app, &id, AGREEMENT).await;
+    let pauses = format!("/p/{id}/pauses");
+    maya.get(&pauses).await;
+    let proposed = maya
+        .post(
+            &pauses,
+            &[
+                ("first_day", "2026-03-09"),
+                ("last_day", "2026-03-29"),
+                ("reason", "Three weeks of travel"),
+            ],
+        )
+        .await;
+    assert_eq!(proposed.status, 303, "{}", proposed.body);
+    let pause = only_pause(app, &id).await;
+    jonas.get(&pauses).await;
+    let agreed = jonas
+        .post(&format!("/p/{id}/pauses/{pause}/agree"), &[])
+        .await;
+    assert_eq!(agreed.status, 303, "{}", agreed.body);
+
+    // Wednesday 18 March: two of its check-ins have passed; Maya is back
+    // early and withdraws it.
+    app.clock.set("2026-03-18T10:00:00Z".parse().unwrap());
+    maya.get(&pauses).await;
+    let withdrawn = maya
+        .post(&format!("/p/{id}/pauses/{pause}/withdraw"), &[])
+        .await;
+    assert_eq!(withdrawn.status, 303, "{}", withdrawn.body);
+    let page = maya.get(&pauses).await;
+    assert!(
+        page.body.contains(
+            "It had begun, so it stays in effect from Monday 9 March 2026 to Tuesday 17 March 2026; the check-ins after that are due again."
+        ),
+        "{}",
+        page.body
+    );
+    // The check-ins it covered stay paused, not missed …
+    for n in [1, 2] {
+        let page = maya.get(&path(&id, n)).await;
+        assert!(page.body.contains("status paused"), "{n}: {}", page.body);
+    }
+    let list = jonas.get(&format!("/p/{id}/checkins")).await;
+    assert!(
+        list.body.contains(
+            "Pause from Monday 9 March 2026 to Tuesday 17 March 2026: Three weeks of travel"
+        ),
+        "{}",
+        list.body
+    );
+    let dashboard = jonas.get(&format!("/p/{id}/dashboard")).await;
+    assert!(
+        // The first check-in, before the pause, was not recorded.
+        dashboard
+            .body
+            .contains("0 check-ins held, 1 missed, 2 paused"),
+        "{}",
+        dashboard.body
+    );
+    // … and the one after the withdrawal is due again.
+    during(app, 3);
+    let page = maya.get(&path(&id, 3)).await;
+    assert!(page.body.contains("status open"), "{}", page.body);
+}
+
+on_both_databases!(withdrawing_a_pause_under_way_keeps_its_past: under_way_sqlite, under_way_postgres);

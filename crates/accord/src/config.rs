@@ -20,6 +20,7 @@ struct File {
     database_url: Option<String>,
     base_url: Option<String>,
     trust_forwarded_for: Option<bool>,
+    allow_private_webhooks: Option<bool>,
     smtp: Option<SmtpSettings>,
 }
 
@@ -34,6 +35,8 @@ pub struct Config {
     pub base_url: String,
     /// Whether X-Forwarded-For is trusted.
     pub trust_forwarded_for: bool,
+    /// Whether webhooks may reach private networks and this machine.
+    pub allow_private_webhooks: bool,
     /// SMTP, when configured.
     pub smtp: Option<SmtpSettings>,
 }
@@ -91,6 +94,7 @@ pub fn load(args: ServerArgs) -> anyhow::Result<Config> {
         database_url,
         base_url,
         trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
+        allow_private_webhooks: file.allow_private_webhooks.unwrap_or(false),
         smtp: file.smtp,
     })
 }
@@ -121,6 +125,7 @@ impl Config {
     pub fn settings(&self) -> accord_web::Settings {
         let mut s = accord_web::Settings::new(&self.base_url);
         s.trust_forwarded_for = self.trust_forwarded_for;
+        s.allow_private_webhooks = self.allow_private_webhooks;
         s
     }
 }

@@ -287,3 +287,130 @@ fn bad_settings_are_refused_with_where_and_what() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no account uses"));
     assert!(!Path::new("accord-data").join("x").exists());
 }
+
+/// One reminder row for `user`, due a minute ago.
+fn due(
+    user: &accord_store::UserId,
+    channel: accord_store::Channel,
+    n: u32,
+) -> accord_store::NewNotification {
+    let payload = serde_json::json!({
+        "subject": format!("Reminder {n}"),
+        "text": format!("Reminder number {n}."),
+        "event": { "kind": "checkin", "n": n },
+    });
+    accord_store::NewNotification {
+        partnership: None,
+        user: Some(user.clone()),
+        channel,
+        kind: "checkin".into(),
+        dedupe: format!("serve-test:{n}:{channel:?}"),
+        due_at: jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1),
+        payload: payload.to_string(),
+    }
+}
+
+/// `accord serve` runs the reminder worker in the same process: what is
+/// due goes out by e-mail (SMTP from the config file) and by webhook
+/// (allowed onto this machine by the config file); with `--no-worker`
+/// nothing is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_delivers_reminders_unless_told_not_to() {
+    use accord_store::{Channel, Db, NewUser, NotificationSettings};
+    use accord_testkit::{SmtpReceiver, WebhookReceiver};
+
+    let smtp = SmtpReceiver::start().await;
+    let hook = WebhookReceiver::start().await;
+    for with_worker in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("accord.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "allow_private_webhooks = true\n\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"Accord <accord@example.org>\"\n",
+                smtp.port()
+            ),
+        )
+        .unwrap();
+        let data = dir.path().join("data");
+        let mut args = vec![
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--config",
+            config.to_str().unwrap(),
+        ];
+        if !with_worker {
+            args.push("--no-worker");
+        }
+        let server = serve(&args, &[]);
+        // The server made the database; put a due reminder of each kind in it.
+        let url = format!("sqlite://{}", data.join("accord.db").display());
+        let store = Db::connect(&url).await.unwrap().into_shared();
+        let now = jiff::Timestamp::now();
+        let email = if with_worker {
+            "maya@example.org"
+        } else {
+            "jonas@example.org"
+        };
+        let user = store
+            .create_user(&NewUser {
+                email,
+                name: "Partner",
+                password_hash: "$argon2id$unused",
+                now,
+            })
+            .await
+            .unwrap();
+        let path = format!("/{}", email.split('@').next().unwrap());
+        store
+            .set_notification_settings(
+                &user.id,
+                &NotificationSettings {
+                    email: true,
+                    webhook_url: Some(hook.url(&path)),
+                    webhook_secret: Some("a secret".to_owned()),
+                },
+                now,
+            )
+            .await
+            .unwrap();
+        let n = u32::from(with_worker);
+        store
+            .enqueue(&[
+                due(&user.id, Channel::Email, n),
+                due(&user.id, Channel::Webhook, n),
+            ])
+            .await
+            .unwrap();
+
+        // The worker wakes every few seconds when idle.
+        let patience = Duration::from_secs(if with_worker { 30 } else { 12 });
+        // Counted across both rounds: the first sends one of each.
+        let wanted = if with_worker { 1 } else { 2 };
+        let mails = smtp.wait_for(wanted, patience).await;
+        let hooks = hook.wait_for(wanted, Duration::from_secs(2)).await;
+        // The worker marks a row sent once its receiver has answered.
+        let mut counts = store.outbox_counts().await.unwrap();
+        for _ in 0..50 {
+            if !with_worker || counts.pending == 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            counts = store.outbox_counts().await.unwrap();
+        }
+        if with_worker {
+            assert_eq!(mails.len(), 1, "the e-mail was sent");
+            assert_eq!(mails[0].header("Subject").as_deref(), Some("Reminder 1"));
+            assert_eq!(hooks.len(), 1, "the webhook was posted: {counts:?}");
+            assert_eq!(hooks[0].path, "/maya");
+            assert_eq!((counts.pending, counts.sent, counts.failed), (0, 2, 0));
+        } else {
+            assert_eq!(mails.len(), 1, "nothing more was sent");
+            assert_eq!(hooks.len(), 1, "nothing more was posted");
+            assert_eq!((counts.pending, counts.sent), (2, 0));
+        }
+        drop(server);
+    }
+}

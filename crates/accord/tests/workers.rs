@@ -102,7 +102,8 @@ async fn three_workers_send_every_reminder_exactly_once() {
     std::fs::write(
         &config,
         format!(
-            "[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"Accord <accord@example.org>\"\n",
+            // The webhook receiver listens on this machine.
+            "allow_private_webhooks = true\n\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"Accord <accord@example.org>\"\n",
             smtp.port()
         ),
     )

@@ -36,6 +36,21 @@ impl Pause {
     pub fn covers(&self, day: Date) -> bool {
         self.first <= day && day <= self.last
     }
+
+    /// What is left of the pause once it is withdrawn on `day`: nothing if
+    /// it had not begun; if it was under way, its days until the day
+    /// before, so the check-ins it already covered stay paused instead of
+    /// turning into misses after the fact; all of it if it was over.
+    pub fn withdrawn_on(self, day: Date) -> Option<Self> {
+        if day <= self.first {
+            return None;
+        }
+        let before = day.yesterday().ok()?;
+        Some(Self {
+            first: self.first,
+            last: self.last.min(before),
+        })
+    }
 }
 
 /// What a dated event is about.

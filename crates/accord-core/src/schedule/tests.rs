@@ -242,3 +242,25 @@ date = 2026-12-08
     );
     assert!(s.paused(ts("2026-12-01T07:00:00Z"), &[pause]));
 }
+
+#[test]
+fn a_withdrawn_pause_keeps_the_days_it_already_covered() {
+    let d = |s: &str| -> jiff::civil::Date { s.parse().expect("a date") };
+    let pause = Pause {
+        first: d("2026-03-09"),
+        last: d("2026-03-22"),
+    };
+    // Before it began (or on its first day): it never takes effect.
+    assert_eq!(pause.withdrawn_on(d("2026-03-01")), None);
+    assert_eq!(pause.withdrawn_on(d("2026-03-09")), None);
+    // Under way: it ends the day before.
+    assert_eq!(
+        pause.withdrawn_on(d("2026-03-18")),
+        Some(Pause {
+            first: d("2026-03-09"),
+            last: d("2026-03-17"),
+        })
+    );
+    // Over: unchanged.
+    assert_eq!(pause.withdrawn_on(d("2026-04-01")), Some(pause));
+}

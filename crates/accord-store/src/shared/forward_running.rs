@@ -181,6 +181,7 @@ macro_rules! running_methods {
         fn save_plan<'a>(
             &'a self,
             partnership: &'a $crate::PartnershipId,
+            version: i64,
             expected: Option<jiff::Timestamp>,
             until: jiff::Timestamp,
             rows: &'a [$crate::NewNotification],
@@ -188,6 +189,7 @@ macro_rules! running_methods {
             Box::pin($q::outbox::save_plan(
                 &self.pool,
                 partnership,
+                version,
                 expected,
                 until,
                 rows,

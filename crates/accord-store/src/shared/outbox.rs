@@ -120,6 +120,9 @@ pub(crate) const INSERT_PLAN: &str = "INSERT INTO schedule_plans (partnership_id
 /// changed then).
 pub(crate) const MOVE_PLAN: &str = "UPDATE schedule_plans SET planned_until = $1 \
      WHERE partnership_id = $2 AND planned_until = $3";
+/// The number of the version in force (the newest signed), if any.
+pub(crate) const VERSION_IN_FORCE: &str = "SELECT MAX(number) FROM versions \
+     WHERE partnership_id = $1 AND signed_at IS NOT NULL";
 /// Forgets the plan, so that the next planner starts afresh (signing).
 pub(crate) const DELETE_PLAN: &str = "DELETE FROM schedule_plans WHERE partnership_id = $1";
 
@@ -147,7 +150,7 @@ macro_rules! queries {
         pub(crate) mod outbox {
             use jiff::{SignedDuration, Timestamp};
 
-            use super::{CLAIM_DUE, Database, Pool, begin_write};
+            use super::{CLAIM_DUE, Database, LOCK_PARTNERSHIP, Pool, begin_write};
             use $crate::shared::missing;
             use $crate::shared::outbox as sql;
             use $crate::{
@@ -303,11 +306,29 @@ macro_rules! queries {
             pub(crate) async fn save_plan(
                 pool: &Pool,
                 partnership: &PartnershipId,
+                version: i64,
                 expected: Option<Timestamp>,
                 until: Timestamp,
                 rows: &[NewNotification],
             ) -> Result<bool, StoreError> {
                 let mut tx = begin_write(pool).await?;
+                // Signing waits here, or this waits for signing: either
+                // way the version read next stays in force until commit.
+                let locked: Option<$crate::shared::partnerships::PartnershipRow> =
+                    sqlx::query_as(LOCK_PARTNERSHIP)
+                        .bind(partnership.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if locked.is_none() {
+                    return Err(StoreError::NotFound("partnership"));
+                }
+                let in_force: Option<i64> = sqlx::query_scalar(sql::VERSION_IN_FORCE)
+                    .bind(partnership.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                if in_force != Some(version) {
+                    return Ok(false);
+                }
                 // One statement checks and moves the plan: a concurrent
                 // planner waits for the row, then finds it moved.
                 let moved = match expected {

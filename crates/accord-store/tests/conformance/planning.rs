@@ -45,7 +45,7 @@ async fn plans_are_compared_and_set<S: Store + ?Sized>(store: &S) {
     let stale = [notification(Some(&p.id), 6_000_000_000)];
     assert!(
         !store
-            .save_plan(&p.id, Some(at(PLAN)), at(PLAN + 1_000), &stale)
+            .save_plan(&p.id, 1, Some(at(PLAN)), at(PLAN + 1_000), &stale)
             .await
             .unwrap()
     );
@@ -55,7 +55,7 @@ async fn plans_are_compared_and_set<S: Store + ?Sized>(store: &S) {
     let first = [notification(Some(&p.id), 6_000_000_000)];
     assert!(
         store
-            .save_plan(&p.id, None, at(PLAN), &first)
+            .save_plan(&p.id, 1, None, at(PLAN), &first)
             .await
             .unwrap()
     );
@@ -65,14 +65,14 @@ async fn plans_are_compared_and_set<S: Store + ?Sized>(store: &S) {
     let late = [notification(Some(&p.id), 6_000_000_000)];
     assert!(
         !store
-            .save_plan(&p.id, None, at(PLAN + 5), &late)
+            .save_plan(&p.id, 1, None, at(PLAN + 5), &late)
             .await
             .unwrap()
     );
     assert!(!in_outbox(store, &late[0]).await);
     assert!(
         !store
-            .save_plan(&p.id, Some(at(PLAN - 1)), at(PLAN + 5), &[])
+            .save_plan(&p.id, 1, Some(at(PLAN - 1)), at(PLAN + 5), &[])
             .await
             .unwrap()
     );
@@ -96,7 +96,7 @@ async fn plans_are_compared_and_set<S: Store + ?Sized>(store: &S) {
     let next = [notification(Some(&p.id), 6_000_000_000)];
     assert!(
         store
-            .save_plan(&p.id, Some(at(PLAN)), at(PLAN + DAY), &next)
+            .save_plan(&p.id, 1, Some(at(PLAN)), at(PLAN + DAY), &next)
             .await
             .unwrap()
     );
@@ -108,7 +108,7 @@ async fn plans_are_compared_and_set<S: Store + ?Sized>(store: &S) {
 
     for expected in [None, Some(at(PLAN))] {
         let unknown = store
-            .save_plan(&PartnershipId::random(), expected, at(PLAN), &[])
+            .save_plan(&PartnershipId::random(), 1, expected, at(PLAN), &[])
             .await;
         assert!(
             matches!(unknown, Err(StoreError::NotFound(_))),
@@ -129,7 +129,23 @@ async fn plans_are_compared_and_set<S: Store + ?Sized>(store: &S) {
     );
     store.sign_draft(&p.id, 2, &jonas.id, at(70)).await.unwrap();
     assert_eq!(store.planned_until(&p.id).await.unwrap(), None);
-    assert!(store.save_plan(&p.id, None, at(PLAN), &[]).await.unwrap());
+    // A planner that read version 1 before the signature loses, and
+    // enqueues nothing: version 2 is planned from the start.
+    let old = [notification(Some(&p.id), 6_000_000_000)];
+    assert!(
+        !store
+            .save_plan(&p.id, 1, None, at(PLAN), &old)
+            .await
+            .unwrap()
+    );
+    assert!(!in_outbox(store, &old[0]).await);
+    assert_eq!(store.planned_until(&p.id).await.unwrap(), None);
+    assert!(
+        store
+            .save_plan(&p.id, 2, None, at(PLAN), &[])
+            .await
+            .unwrap()
+    );
     store.sign_draft(&p.id, 2, &maya.id, at(80)).await.unwrap();
     assert_eq!(store.planned_until(&p.id).await.unwrap(), Some(at(PLAN)));
 }

@@ -46,6 +46,7 @@ The agreement's fields, the review and the guide are specified in `shared/spec/a
         (name = "versions", description = "Signing, the signed versions, and comparing them."),
         (name = "checkins", description = "The check-ins of the agreement in force: the schedule, preparing, recording, notes and the consequence log."),
         (name = "pauses", description = "Pauses both partners agree to: check-ins inside one are neither due nor missed."),
+        (name = "standing", description = "Where the partnership stands: a version's health report (the dashboard's figures) and your export of everything you may see."),
         (name = "meta", description = "This document."),
     ),
 )]

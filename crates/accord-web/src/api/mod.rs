@@ -13,6 +13,7 @@
 //! - `agreement`: the draft, its review and the guide;
 //! - `versions`: signing, versions and comparing them;
 //! - `checkins`: check-ins, preparation, notes, consequences; `pauses`: pauses;
+//! - `standing`: a version's health report and the member's export;
 //! - `docs`: the document's fixed parts; `support`: extractors,
 //!   idempotency and the JSON error catch-all.
 
@@ -23,6 +24,7 @@ pub mod docs;
 pub mod me;
 pub mod partnerships;
 pub mod pauses;
+pub mod standing;
 pub mod support;
 pub mod versions;
 
@@ -103,6 +105,8 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(pauses::list_pauses, pauses::propose_pause))
         .routes(routes!(pauses::agree_pause))
         .routes(routes!(pauses::withdraw_pause))
+        .routes(routes!(standing::get_health))
+        .routes(routes!(standing::get_export))
 }
 
 /// This document.

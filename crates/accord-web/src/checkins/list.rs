@@ -16,8 +16,8 @@ use super::view::{self, when_in};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::partnerships::access;
-use crate::pauses::{covering, span};
-use crate::running::InForce;
+use crate::pauses::span;
+use crate::running::{self, InForce};
 use crate::state::AppState;
 use crate::views::Chrome;
 
@@ -127,17 +127,25 @@ pub async fn page(
     page.zone = schedule.zone_name().to_owned();
     let now = state.clock.now();
     let all_pauses = state.store.pauses(&p.id).await?;
-    let agreed: Vec<&Pause> = all_pauses
+    // Pauses as they took effect (a withdrawn one keeps the days it had
+    // covered), each with the stored pause for its reason.
+    let in_effect: Vec<(accord_core::schedule::Pause, &Pause)> = all_pauses
         .iter()
-        .filter(|p| p.agreed_at.is_some() && p.withdrawn_at.is_none())
+        .filter_map(|p| Some((running::in_effect(p, schedule.time_zone())?, p)))
         .collect();
     let me_party = inforce.party_of(&me.user.id);
     let row = |occ: &Occurrence| {
         let status = inforce.status(occ, now);
         let detail = match status {
-            Status::Paused => covering(&agreed, schedule.date_of(occ.at()))
-                .map_or_else(String::new, |p| {
-                    format!("Pause {}: {}", span(&p.first_day, &p.last_day), p.reason)
+            Status::Paused => in_effect
+                .iter()
+                .find(|(days, _)| days.covers(schedule.date_of(occ.at())))
+                .map_or_else(String::new, |(days, p)| {
+                    format!(
+                        "Pause {}: {}",
+                        span(&days.first.to_string(), &days.last.to_string()),
+                        p.reason
+                    )
                 }),
             Status::Recorded => inforce
                 .entry(occ.at())

@@ -27,7 +27,7 @@ use crate::auth::CurrentUser;
 use crate::checkins::list::{LogRow, log_rows};
 use crate::error::AppError;
 use crate::partnerships::access;
-use crate::running::{InForce, standing_until};
+use crate::running::{InForce, PeriodOf, period, standing_until};
 use crate::state::AppState;
 use crate::views::Chrome;
 use charts::Chart;
@@ -84,7 +84,8 @@ pub struct PeriodLink {
 /// The dashboard's query: which version's period to show.
 #[derive(serde::Deserialize)]
 pub struct Which {
-    version: Option<String>,
+    /// A version number; the one in force when absent or empty.
+    pub version: Option<String>,
 }
 
 /// A row of the balance table.
@@ -249,7 +250,7 @@ fn fill(page: &mut DashboardPage, inforce: &InForce, report: &HealthReport) {
 }
 
 /// The version asked for: a positive whole number, or the one in force.
-fn asked(which: &Which) -> Result<Option<i64>, AppError> {
+pub fn asked(which: &Which) -> Result<Option<i64>, AppError> {
     match which.version.as_deref().map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => match v.parse::<i64>() {
@@ -328,7 +329,7 @@ pub async fn page(
         log: Vec::new(),
     };
     let store = state.store.as_ref();
-    let Some(inforce) = InForce::load_version(store, &p.id, asked).await? else {
+    let Some(PeriodOf { inforce, closed }) = period(store, &p.id, asked).await? else {
         // An unknown or unsigned version is not there to show.
         return match asked {
             Some(_) => Err(AppError::NotFound),
@@ -337,11 +338,6 @@ pub async fn page(
     };
     page.version = Some(inforce.version.number);
     let versions = store.versions(&p.id).await?;
-    // The period closes when a later version is signed.
-    let closed = versions
-        .iter()
-        .filter(|v| v.number > inforce.version.number)
-        .find_map(|v| v.signed_at);
     let zone = match &inforce.schedule {
         Ok(s) => s.time_zone().clone(),
         Err(_) => jiff::tz::TimeZone::UTC,
@@ -359,9 +355,7 @@ pub async fn page(
     }
     fill(&mut page, &inforce, &report);
     if closed.is_some() {
-        // Nothing lies ahead of a closed period, and recalibrating it
-        // early is no longer possible.
-        page.upcoming.clear();
+        // Recalibrating a closed period early is no longer possible.
         page.early = false;
     }
     Ok(page)

@@ -19,6 +19,7 @@
 pub mod tables;
 
 use accord_core::checkin::OPENS_BEFORE;
+use accord_store::User;
 use accord_store::export::{Export, ExportScope};
 use axum::Router;
 use axum::extract::{Path, State};
@@ -48,10 +49,20 @@ pub async fn member_export(
     me: &CurrentUser,
     id: &str,
 ) -> Result<(Export, String), AppError> {
-    let access = access::member(state, &me.user, id).await?;
+    member_export_for(state, &me.user, id).await
+}
+
+/// [`member_export`] for a user however they came (a page's session or
+/// the API's bearer token).
+pub async fn member_export_for(
+    state: &AppState,
+    user: &User,
+    id: &str,
+) -> Result<(Export, String), AppError> {
+    let access = access::member(state, user, id).await?;
     let now = state.clock.now();
     let scope = ExportScope::Member {
-        user: me.user.id.clone(),
+        user: user.id.clone(),
         // The other partner's preparation shows once the check-in opens.
         opened_by: now.checked_add(OPENS_BEFORE).unwrap_or(now),
     };

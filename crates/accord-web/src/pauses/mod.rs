@@ -38,7 +38,7 @@ use crate::state::AppState;
 use crate::views::Chrome;
 
 pub use rules::{cannot_agree, cannot_withdraw, find, today};
-pub use validate::{MAX_WEEKS, Proposal, check, covering, day, parse_day, span};
+pub use validate::{MAX_WEEKS, Proposal, check, day, parse_day, span};
 
 /// The pause routes.
 pub fn router() -> Router<AppState> {
@@ -161,7 +161,15 @@ async fn view(
                 history.push(format!("Agreed by {}, {}.", name(by), at(when)));
             }
             if let Some(when) = pause.withdrawn_at {
-                history.push(format!("Withdrawn, {}.", at(when)));
+                // An agreed pause withdrawn while under way keeps its past.
+                history.push(match crate::running::in_effect(pause, &tz) {
+                    Some(kept) => format!(
+                        "Withdrawn, {}. It had begun, so it stays in effect {}; the check-ins after that are due again.",
+                        at(when),
+                        span(&kept.first.to_string(), &kept.last.to_string())
+                    ),
+                    None => format!("Withdrawn, {}.", at(when)),
+                });
             }
             let state = if pause.withdrawn_at.is_some() {
                 "withdrawn"

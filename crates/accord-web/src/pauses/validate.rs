@@ -8,7 +8,6 @@
 use std::collections::BTreeMap;
 
 use accord_core::checkin::MAX_TEXT;
-use accord_store::Pause;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
@@ -126,16 +125,6 @@ pub fn span(first: &str, last: &str) -> String {
         (Some(f), Some(l)) => format!("from {} to {}", day(f), day(l)),
         _ => format!("from {first} to {last}"),
     }
-}
-
-/// The first of `pauses` that covers `date`.
-pub fn covering<'a>(pauses: &[&'a Pause], date: Date) -> Option<&'a Pause> {
-    pauses.iter().copied().find(|p| {
-        matches!(
-            (parse_day(&p.first_day), parse_day(&p.last_day)),
-            (Some(f), Some(l)) if f <= date && date <= l
-        )
-    })
 }
 
 #[cfg(test)]

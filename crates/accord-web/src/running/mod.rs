@@ -23,7 +23,7 @@ use jiff::Timestamp;
 use crate::error::AppError;
 use crate::partnerships::access::parse_stored;
 
-pub use standing::{standing, standing_until};
+pub use standing::{PeriodOf, period, standing, standing_until};
 pub use write::{Answers, Recorded, closed_because, next_after, occurrence, prepare, record};
 
 /// A recorded check-in, read back.
@@ -88,17 +88,15 @@ impl InForce {
         let agreement = parse_stored(&version.toml)?;
         let from = version.signed_at.unwrap_or(version.created_at);
         let schedule = Schedule::new(&agreement, from);
+        let zone = match &schedule {
+            Ok(s) => s.time_zone().clone(),
+            Err(_) => jiff::tz::TimeZone::UTC,
+        };
         let pauses = store
             .pauses(id)
             .await?
             .iter()
-            .filter(|p| p.agreed_at.is_some() && p.withdrawn_at.is_none())
-            .filter_map(|p| {
-                Some(Pause {
-                    first: p.first_day.parse().ok()?,
-                    last: p.last_day.parse().ok()?,
-                })
-            })
+            .filter_map(|p| in_effect(p, &zone))
             .collect();
         let mut entries = Vec::new();
         for c in store.checkins(id).await? {
@@ -163,6 +161,21 @@ impl InForce {
     pub fn member_of(&self, party: &accord_core::model::PartyId) -> Option<&Member> {
         self.partners()
             .find(|m| self.party_of(&m.user_id) == Some(party))
+    }
+}
+
+/// The days a stored pause keeps check-ins paused (in the agreement's
+/// `zone`): none until both agreed; once withdrawn, what
+/// [`Pause::withdrawn_on`] leaves of it on the day of the withdrawal.
+pub fn in_effect(p: &accord_store::Pause, zone: &jiff::tz::TimeZone) -> Option<Pause> {
+    p.agreed_at?;
+    let pause = Pause {
+        first: p.first_day.parse().ok()?,
+        last: p.last_day.parse().ok()?,
+    };
+    match p.withdrawn_at {
+        None => Some(pause),
+        Some(at) => pause.withdrawn_on(at.to_zoned(zone.clone()).date()),
     }
 }
 

@@ -14,6 +14,34 @@ use jiff::Timestamp;
 use super::InForce;
 use crate::error::AppError;
 
+/// A signed version with its period: the version's [`InForce`] and, when a
+/// later version has been signed, when that one took over.
+pub struct PeriodOf {
+    /// The version and what happened under it.
+    pub inforce: InForce,
+    /// When its period closed; `None` while it is in force.
+    pub closed: Option<Timestamp>,
+}
+
+/// Signed version `number` (the one in force when `None`) and its period;
+/// `None` when there is no such signed version.
+pub async fn period(
+    store: &dyn Store,
+    id: &accord_store::PartnershipId,
+    number: Option<i64>,
+) -> Result<Option<PeriodOf>, AppError> {
+    let Some(inforce) = InForce::load_version(store, id, number).await? else {
+        return Ok(None);
+    };
+    let closed = store
+        .versions(id)
+        .await?
+        .iter()
+        .filter(|v| v.number > inforce.version.number)
+        .find_map(|v| v.signed_at);
+    Ok(Some(PeriodOf { inforce, closed }))
+}
+
 /// The health report of the version in force at `now`, with the
 /// consequence log of its period; `None` when the agreement has no
 /// schedule (nothing can be measured without check-ins).
@@ -72,7 +100,7 @@ pub async fn standing_until(
         .filter_map(|e| PartyId::parse(e.party.as_deref()?).ok())
         .collect();
     let next = closed.is_none().then(|| schedule.next_after(now).at());
-    let report = health(
+    let mut report = health(
         &inforce.agreement,
         &past,
         next,
@@ -80,5 +108,9 @@ pub async fn standing_until(
         today(&inforce.agreement, end),
         end,
     );
+    if closed.is_some() {
+        // Nothing lies ahead of a closed period.
+        report.metrics.upcoming.clear();
+    }
     Ok(Some((report, log)))
 }

@@ -24,14 +24,21 @@ pub struct Saved {
 }
 
 /// Checks a webhook address: empty means none; otherwise it is returned
-/// as the checked URL, or an error naming [`WEBHOOK_FIELD`].
-pub fn check_webhook(url: Option<&str>) -> Result<Option<String>, AppError> {
-    match url.map(str::trim).filter(|u| !u.is_empty()) {
-        None => Ok(None),
-        Some(u) => webhook::check_url(u)
-            .map(|parsed| Some(parsed.as_str().to_owned()))
-            .map_err(|message| AppError::invalid(WEBHOOK_FIELD, message)),
+/// as the checked URL, or an error naming [`WEBHOOK_FIELD`]. Unless
+/// `private_allowed`, an address written as a private IP (or `localhost`)
+/// is refused here already; host names are checked when sending.
+pub fn check_webhook(url: Option<&str>, private_allowed: bool) -> Result<Option<String>, AppError> {
+    let Some(u) = url.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Ok(None);
+    };
+    let parsed =
+        webhook::check_url(u).map_err(|message| AppError::invalid(WEBHOOK_FIELD, message))?;
+    if !private_allowed
+        && let Some(why) = parsed.host().as_ref().and_then(webhook::guard::refuse_host)
+    {
+        return Err(AppError::invalid(WEBHOOK_FIELD, why));
     }
+    Ok(Some(parsed.as_str().to_owned()))
 }
 
 /// A new webhook secret: 256 random bits.
@@ -47,7 +54,7 @@ pub async fn save(
     email: bool,
     webhook_url: Option<&str>,
 ) -> Result<Saved, AppError> {
-    let url = check_webhook(webhook_url)?;
+    let url = check_webhook(webhook_url, state.settings.allow_private_webhooks)?;
     let current = state.store.notification_settings(&user.id).await?;
     let (secret, made) = match (&url, current.webhook_secret) {
         (None, _) => (None, None),
@@ -95,16 +102,37 @@ mod tests {
 
     #[test]
     fn empty_addresses_mean_no_webhook() {
-        assert_eq!(check_webhook(None).ok(), Some(None));
-        assert_eq!(check_webhook(Some("  ")).ok(), Some(None));
+        assert_eq!(check_webhook(None, false).ok(), Some(None));
+        assert_eq!(check_webhook(Some("  "), false).ok(), Some(None));
     }
 
     #[test]
     fn bad_addresses_name_the_field() {
-        let e = check_webhook(Some("ftp://example.org/x")).err();
+        let e = check_webhook(Some("ftp://example.org/x"), false).err();
         assert_eq!(e.as_ref().and_then(AppError::field), Some(WEBHOOK_FIELD));
-        let ok = check_webhook(Some(" https://hooks.example.org/a ")).ok();
+        let ok = check_webhook(Some(" https://hooks.example.org/a "), false).ok();
         assert_eq!(ok, Some(Some("https://hooks.example.org/a".to_owned())));
+    }
+
+    #[test]
+    fn private_addresses_are_refused_unless_the_operator_allows_them() {
+        for url in [
+            "http://127.0.0.1:9000/h",
+            "http://localhost/h",
+            "http://10.1.2.3/h",
+        ] {
+            let e = check_webhook(Some(url), false).err();
+            assert_eq!(
+                e.as_ref().and_then(AppError::field),
+                Some(WEBHOOK_FIELD),
+                "{url}"
+            );
+            assert!(
+                e.is_some_and(|e| e.to_string().contains("private network")),
+                "{url}"
+            );
+            assert!(check_webhook(Some(url), true).is_ok(), "{url}");
+        }
     }
 
     #[test]

@@ -61,7 +61,8 @@ pub fn backoff(attempts: i64) -> SignedDuration {
 impl Worker {
     /// A worker that claims up to `batch` rows per step.
     pub fn new(state: AppState, batch: u32) -> Result<Self, AppError> {
-        let webhooks = WebhookSender::new().map_err(|e| AppError::internal(e.to_string()))?;
+        let webhooks = WebhookSender::new(state.settings.allow_private_webhooks)
+            .map_err(|e| AppError::internal(e.to_string()))?;
         Ok(Self {
             state,
             webhooks,

@@ -2,10 +2,12 @@
 //! rows for the next [`HORIZON`](super::HORIZON), plus one internal job per
 //! check-in at the end of its grace window to notice if it was missed.
 //!
-//! A partnership's plan is moved forward with a compare-and-set, and every
-//! row has a dedupe key made of the version, the reminder's key, the
-//! person and the channel, so two workers planning at once insert each row
-//! once.
+//! A partnership's plan is moved forward with a compare-and-set that also
+//! checks the version planned from is still in force, and every row has a
+//! dedupe key made of the version, the reminder's key, the person and the
+//! channel: two workers planning at once insert each row once, and a plan
+//! made from a version that was replaced while it was being made is
+//! dropped, so the new version's first reminders are never skipped.
 
 use accord_core::checkin::{GRACE, grace_end};
 use accord_core::schedule::Reminder;
@@ -74,7 +76,10 @@ pub async fn plan(state: &AppState, id: &PartnershipId, now: Timestamp) -> Resul
             });
         }
     }
-    Ok(state.store.save_plan(id, expected, until, &rows).await?)
+    Ok(state
+        .store
+        .save_plan(id, inforce.version.number, expected, until, &rows)
+        .await?)
 }
 
 /// The rows of one reminder: to its party, or to both partners.
