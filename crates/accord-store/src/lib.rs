@@ -500,8 +500,20 @@ pub trait Store: Send + Sync {
         user: &'a UserId,
         key: &'a str,
     ) -> Fut<'a, Option<StoredResponse>>;
-    /// Stores the response to a request made with an idempotency key; the
-    /// first one stored wins.
+    /// Claims the key for one request, in every process: `false` when a
+    /// response is stored under it or another claim made at or after
+    /// `abandoned_before` holds it (an older one is taken over).
+    fn claim_idempotency_key<'a>(
+        &'a self,
+        user: &'a UserId,
+        key: &'a str,
+        now: Timestamp,
+        abandoned_before: Timestamp,
+    ) -> Fut<'a, bool>;
+    /// Gives up a claim (a stored response stays).
+    fn release_idempotency_key<'a>(&'a self, user: &'a UserId, key: &'a str) -> Fut<'a, ()>;
+    /// Stores the response to a request made with an idempotency key, in
+    /// place of its claim; the first one stored wins.
     fn store_idempotent_response<'a>(
         &'a self,
         user: &'a UserId,

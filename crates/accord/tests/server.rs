@@ -3,110 +3,13 @@
 //! over a socket.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod serve_support;
+
+use std::io::Read;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-/// A running `accord serve`, killed on drop.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn clean(cmd: &mut Command) -> &mut Command {
-    for var in [
-        "ACCORD_LISTEN",
-        "ACCORD_DATA_DIR",
-        "ACCORD_DATABASE_URL",
-        "ACCORD_BASE_URL",
-        "ACCORD_CONFIG",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-fn serve(args: &[&str], env: &[(&str, &str)]) -> Server {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_accord"));
-    clean(&mut cmd)
-        .arg("serve")
-        .args(args)
-        .envs(env.iter().copied());
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
-    Server { child, addr }
-}
-
-fn accord(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_accord"));
-    clean(&mut cmd).args(args).output().unwrap()
-}
-
-/// One HTTP/1.1 exchange; returns (status, headers, body).
-fn http(addr: &str, request: &str) -> (u16, String, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    s.write_all(request.as_bytes()).unwrap();
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).unwrap();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, head.to_owned(), body.to_owned())
-}
-
-fn get(addr: &str, path: &str) -> (u16, String, String) {
-    http(
-        addr,
-        &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
-    )
-}
-
-/// Signs up through the real form: CSRF cookie and token first.
-fn sign_up(addr: &str, email: &str) {
-    let (_, head, body) = get(addr, "/signup");
-    let cookie = head
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: accord_csrf="))
-        .and_then(|v| v.split(';').next())
-        .unwrap()
-        .to_owned();
-    let at = body.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let token = &body[at..at + body[at..].find('"').unwrap()];
-    assert_eq!(token, cookie);
-    let form = format!(
-        "csrf={token}&name=Maya+Chen&email={email}&password=correct+horse+battery&next=%2F"
-    );
-    let (status, _, _) = http(
-        addr,
-        &format!(
-            "POST /signup HTTP/1.1\r\nHost: {addr}\r\nCookie: accord_csrf={cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
-            form.len()
-        ),
-    );
-    assert_eq!(status, 303);
-}
+use serve_support::{accord, get, serve, sign_up};
 
 #[test]
 fn serve_starts_with_no_setup_and_backup_copies_the_live_database() {

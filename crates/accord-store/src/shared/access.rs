@@ -71,12 +71,27 @@ pub(crate) fn before(now: jiff::Timestamp, keep: SignedDuration) -> i64 {
     now.as_millisecond().saturating_sub(keep)
 }
 
-pub(crate) const IDEMPOTENT_RESPONSE: &str =
-    "SELECT status, body, fingerprint FROM idempotency WHERE user_id = $1 AND key = $2";
+// A key being worked on is a row with status 0 (no HTTP status is 0) and
+// an empty body, dated when it was claimed; a response replaces it.
+
+/// A stored response (a claim is not one).
+pub(crate) const IDEMPOTENT_RESPONSE: &str = "SELECT status, body, fingerprint FROM idempotency \
+     WHERE user_id = $1 AND key = $2 AND status > 0";
 /// The first response stored under a key wins; later ones are ignored.
 pub(crate) const STORE_IDEMPOTENT_RESPONSE: &str = "INSERT INTO idempotency \
      (user_id, key, status, body, created_at, fingerprint) \
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, key) DO UPDATE SET \
+     status = excluded.status, body = excluded.body, created_at = excluded.created_at, \
+     fingerprint = excluded.fingerprint WHERE idempotency.status = 0";
+/// Claims a free key, or one whose claim is older than `$4` (abandoned);
+/// one row changed when claimed.
+pub(crate) const CLAIM_IDEMPOTENCY_KEY: &str = "INSERT INTO idempotency \
+     (user_id, key, status, body, created_at, fingerprint) VALUES ($1, $2, 0, '', $3, NULL) \
+     ON CONFLICT (user_id, key) DO UPDATE SET created_at = excluded.created_at \
+     WHERE idempotency.status = 0 AND idempotency.created_at < $4";
+/// Gives a claim up (never a stored response).
+pub(crate) const RELEASE_IDEMPOTENCY_KEY: &str =
+    "DELETE FROM idempotency WHERE user_id = $1 AND key = $2 AND status = 0";
 
 /// Writes module `access` with this part's query functions into the
 /// dialect module that expands it.
@@ -277,6 +292,38 @@ macro_rules! queries {
                     })
                 })
                 .transpose()
+            }
+
+            pub(crate) async fn claim_idempotency_key(
+                pool: &Pool,
+                user: &UserId,
+                key: &str,
+                now: Timestamp,
+                abandoned_before: Timestamp,
+            ) -> Result<bool, StoreError> {
+                let claimed = sqlx::query(sql::CLAIM_IDEMPOTENCY_KEY)
+                    .bind(user.as_str())
+                    .bind(key)
+                    .bind(now.as_millisecond())
+                    .bind(abandoned_before.as_millisecond())
+                    .execute(pool)
+                    .await
+                    .map_err(missing("user"))?
+                    .rows_affected();
+                Ok(claimed == 1)
+            }
+
+            pub(crate) async fn release_idempotency_key(
+                pool: &Pool,
+                user: &UserId,
+                key: &str,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::RELEASE_IDEMPOTENCY_KEY)
+                    .bind(user.as_str())
+                    .bind(key)
+                    .execute(pool)
+                    .await?;
+                Ok(())
             }
 
             pub(crate) async fn store_idempotent_response(

@@ -343,6 +343,28 @@ macro_rules! store_impl {
             ) -> $crate::Fut<'a, Option<$crate::StoredResponse>> {
                 Box::pin($q::access::idempotent_response(&self.pool, user, key))
             }
+            fn claim_idempotency_key<'a>(
+                &'a self,
+                user: &'a $crate::UserId,
+                key: &'a str,
+                now: jiff::Timestamp,
+                abandoned_before: jiff::Timestamp,
+            ) -> $crate::Fut<'a, bool> {
+                Box::pin($q::access::claim_idempotency_key(
+                    &self.pool,
+                    user,
+                    key,
+                    now,
+                    abandoned_before,
+                ))
+            }
+            fn release_idempotency_key<'a>(
+                &'a self,
+                user: &'a $crate::UserId,
+                key: &'a str,
+            ) -> $crate::Fut<'a, ()> {
+                Box::pin($q::access::release_idempotency_key(&self.pool, user, key))
+            }
             fn store_idempotent_response<'a>(
                 &'a self,
                 user: &'a $crate::UserId,

@@ -1,7 +1,7 @@
 //! Conformance cases for API tokens, login throttling, known devices,
 //! housekeeping and idempotency keys.
 
-use accord_store::{ApiTokenId, Store, StoredResponse};
+use accord_store::{ApiTokenId, Store, StoreError, StoredResponse, UserId};
 
 use crate::common::{at, session, token, user};
 
@@ -227,4 +227,80 @@ async fn idempotency_keeps_the_first_response<S: Store + ?Sized>(store: &S) {
         store.idempotent_response(&jonas.id, key).await.unwrap(),
         Some(second)
     );
+    idempotency_keys_are_claimed_once(store, &maya.id).await;
+}
+
+/// One claim per key across every process: a second is refused while the
+/// first holds, an abandoned one is taken over, a released one is free,
+/// and a stored response ends the claiming.
+async fn idempotency_keys_are_claimed_once<S: Store + ?Sized>(store: &S, maya: &UserId) {
+    let key = "claimed-key";
+    assert!(
+        store
+            .claim_idempotency_key(maya, key, at(100), at(40))
+            .await
+            .unwrap()
+    );
+    // A claim is not a response.
+    assert_eq!(store.idempotent_response(maya, key).await.unwrap(), None);
+    assert!(
+        !store
+            .claim_idempotency_key(maya, key, at(101), at(41))
+            .await
+            .unwrap()
+    );
+    // Given up, the key is free again.
+    store.release_idempotency_key(maya, key).await.unwrap();
+    assert!(
+        store
+            .claim_idempotency_key(maya, key, at(200), at(140))
+            .await
+            .unwrap()
+    );
+    // Not given up (the process died): taken over once it is old enough.
+    assert!(
+        !store
+            .claim_idempotency_key(maya, key, at(250), at(190))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .claim_idempotency_key(maya, key, at(300), at(240))
+            .await
+            .unwrap()
+    );
+    // The response replaces the claim; nothing claims or releases it then.
+    let done = StoredResponse {
+        status: 201,
+        body: "{}".to_owned(),
+        fingerprint: None,
+    };
+    store
+        .store_idempotent_response(maya, key, &done, at(310))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.idempotent_response(maya, key).await.unwrap(),
+        Some(done.clone())
+    );
+    assert!(
+        !store
+            .claim_idempotency_key(maya, key, at(9_000), at(8_000))
+            .await
+            .unwrap()
+    );
+    store.release_idempotency_key(maya, key).await.unwrap();
+    assert_eq!(
+        store.idempotent_response(maya, key).await.unwrap(),
+        Some(done)
+    );
+    // An unknown account has nothing to claim with.
+    let nobody = UserId::random();
+    assert!(matches!(
+        store
+            .claim_idempotency_key(&nobody, key, at(1), at(0))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
 }

@@ -29,7 +29,9 @@ someone saved since, the answer is `409 stale_revision` and nothing is written: 
 again and reapply your change.\n\n\
 **Idempotency.** The creating POSTs accept an `Idempotency-Key` header. A retry with the same key \
 (same user, same endpoint) changes nothing and gets the first successful answer again, marked \
-`Idempotent-Replayed: true`. Secrets shown once (an invitation's link) are not kept for replays.\n\n\
+`Idempotent-Replayed: true`. Secrets shown once (an invitation's link) are not kept for replays. \
+A retry that arrives while the first request is still running, on any server of the service, gets \
+`409 conflict`: retry a moment later. A request that failed can be retried with its key at once.\n\n\
 The agreement's fields, the review and the guide are specified in `shared/spec/agreement-format.md`.",
         license(name = "AGPL-3.0-or-later"),
     ),

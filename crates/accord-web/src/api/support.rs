@@ -4,11 +4,9 @@
 //! `Idempotency-Key` header and the replay of stored answers, and the
 //! catch-all that gives 405s and unknown `/api` paths the same shape.
 
-use std::collections::HashSet;
 use std::future::Future;
-use std::sync::{LazyLock, Mutex, PoisonError};
 
-use accord_store::{StoredResponse, User};
+use accord_store::{StoredResponse, User, UserId};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -209,30 +207,36 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     }
 }
 
-/// The keys being worked on in this process: a retry that arrives while
-/// the first request is still running is refused instead of running twice.
-static IN_FLIGHT: LazyLock<Mutex<HashSet<String>>> = LazyLock::new(|| Mutex::new(HashSet::new()));
+/// How long a claim on a key holds without an answer before another
+/// request may take it over: far longer than any request runs, so only a
+/// claim whose process died or whose client went away is ever taken over.
+const CLAIM_HOLDS: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
 
-/// A claim on a key in [`IN_FLIGHT`], given up when dropped.
-struct Claim(String);
-
-impl Claim {
-    fn take(key: String) -> Option<Self> {
-        let fresh = IN_FLIGHT
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key.clone());
-        // Built only when the key was free: dropping a claim gives its key up.
-        fresh.then(|| Self(key))
-    }
+/// A claim on a key, held in the database so that every app process sees
+/// it; given up when dropped unless an answer was stored in its place (a
+/// request that failed, or was cancelled by its client, can be retried at
+/// once with the same key).
+struct Claim {
+    store: std::sync::Arc<dyn accord_store::Store>,
+    user: UserId,
+    key: String,
+    answered: bool,
 }
 
 impl Drop for Claim {
     fn drop(&mut self) {
-        IN_FLIGHT
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&self.0);
+        if self.answered {
+            return;
+        }
+        let (store, user, key) = (self.store.clone(), self.user.clone(), self.key.clone());
+        // Drop cannot wait; the runtime gives the claim up right after.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = store.release_idempotency_key(&user, &key).await {
+                    tracing::warn!(error = %e, "an idempotency key could not be released; it frees itself in two minutes");
+                }
+            });
+        }
     }
 }
 
@@ -284,21 +288,37 @@ where
     {
         return replay(stored, fingerprint.as_deref());
     }
-    let Some(_claim) = Claim::take(format!("{}\n{stored_key}", user.id)) else {
+    let now = state.clock.now();
+    let claimed = state
+        .store
+        .claim_idempotency_key(
+            &user.id,
+            &stored_key,
+            now,
+            now.checked_sub(CLAIM_HOLDS).unwrap_or(now),
+        )
+        .await?;
+    if !claimed {
+        // The first request may have finished since the look-up.
+        if let Some(stored) = state
+            .store
+            .idempotent_response(&user.id, &stored_key)
+            .await?
+        {
+            return replay(stored, fingerprint.as_deref());
+        }
         return Err(AppError::Conflict(
             "A request with this Idempotency-Key is still being processed; retry in a moment."
                 .into(),
         )
         .into());
-    };
-    // The first request may have finished between the look-up and the claim.
-    if let Some(stored) = state
-        .store
-        .idempotent_response(&user.id, &stored_key)
-        .await?
-    {
-        return replay(stored, fingerprint.as_deref());
     }
+    let mut claim = Claim {
+        store: state.store.clone(),
+        user: user.id.clone(),
+        key: stored_key.clone(),
+        answered: false,
+    };
     let (status, body) = run.await?;
     if status.is_success() {
         let mut kept = body.clone();
@@ -312,6 +332,7 @@ where
             .store
             .store_idempotent_response(&user.id, &stored_key, &stored, state.clock.now())
             .await?;
+        claim.answered = true;
     }
     Ok((status, Json(body)).into_response())
 }
