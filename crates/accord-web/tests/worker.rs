@@ -323,3 +323,42 @@ async fn failures_retry_with_backoff_then_stop(app: &TestApp) {
     assert_eq!(kinds, ["boundary", "checkin", "checkin"]);
 }
 on_both_databases!(failures_retry_with_backoff_then_stop: retries_on_sqlite, retries_on_postgres);
+
+/// A webhook address inside the network, on an instance that does not
+/// allow them: nothing is posted and the reminders fail for good at once,
+/// instead of being retried eight times.
+async fn private_webhooks_are_refused_for_good(app: &TestApp) {
+    let hook = WebhookReceiver::start().await;
+    let s = signed(app).await;
+    for user in [&s.maya, &s.jonas] {
+        app.store
+            .set_notification_settings(
+                user,
+                &NotificationSettings {
+                    email: false,
+                    webhook_url: Some(hook.url("/hook")),
+                    webhook_secret: Some("another-secret-value".into()),
+                },
+                app.clock_now(),
+            )
+            .await
+            .unwrap();
+    }
+    // The same app, as an operator runs it by default.
+    let strict = accord_web::AppState::new(
+        app.store.clone(),
+        app.clock.clone(),
+        None,
+        accord_web::Settings::new(&app.base),
+    );
+    let worker = Worker::new(strict, 50).unwrap();
+    step_at(app, &worker, "2026-11-23T07:00:00Z").await;
+    let counts = app.store.outbox_counts().await.unwrap();
+    assert_eq!((counts.failed, counts.sent), (2, 0), "{counts:?}");
+    // Hours later nothing was tried again.
+    step_at(app, &worker, "2026-11-23T12:00:00Z").await;
+    assert!(hook.requests().is_empty(), "nothing reached the receiver");
+    assert_eq!(app.store.outbox_counts().await.unwrap().failed, 2);
+}
+
+on_both_databases!(private_webhooks_are_refused_for_good: private_on_sqlite, private_on_postgres);

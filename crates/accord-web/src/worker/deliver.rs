@@ -17,7 +17,7 @@ use crate::mail::Mail;
 use crate::running::notify::{self, Message, Payload};
 use crate::running::{InForce, links};
 use crate::state::AppState;
-use crate::webhook::{WebhookMessage, WebhookSender};
+use crate::webhook::{WebhookError, WebhookMessage, WebhookSender};
 
 /// The agreements in force that one step has read, by partnership: a batch
 /// holds many rows of the same partnership, and each needs its version,
@@ -36,6 +36,24 @@ impl Loaded {
             self.0.insert(id.clone(), inforce);
         }
         Ok(self.0.get(id).and_then(Option::as_ref))
+    }
+}
+
+/// A delivery that did not happen: why, and whether it can never succeed
+/// as it stands (then it is not tried again: a webhook address that is
+/// malformed or private stays so until its owner changes it).
+struct Failed {
+    why: String,
+    lasting: bool,
+}
+
+impl Failed {
+    /// A failure that may pass (a receiver down, a network error).
+    fn passing(why: impl Into<String>) -> Self {
+        Self {
+            why: why.into(),
+            lasting: false,
+        }
     }
 }
 
@@ -65,14 +83,18 @@ pub async fn deliver(
                 .await?;
             Ok(true)
         }
-        Err(error) => {
-            let retry = retry_at(now, row.attempts);
+        Err(Failed { why, lasting }) => {
+            let retry = if lasting {
+                None
+            } else {
+                retry_at(now, row.attempts)
+            };
             if retry.is_none() {
-                tracing::warn!(id = %row.id, kind = %row.kind, %error, "giving up on a message");
+                tracing::warn!(id = %row.id, kind = %row.kind, error = %why, "giving up on a message");
             }
             state
                 .store
-                .mark_failed(&row.id, &row.lease_token, &error, retry)
+                .mark_failed(&row.id, &row.lease_token, &why, retry)
                 .await?;
             Ok(false)
         }
@@ -80,16 +102,19 @@ pub async fn deliver(
 }
 
 /// Sends an e-mail or webhook row. The outer error is the database; the
-/// inner one a failed delivery, to retry.
+/// inner one a failed delivery.
 async fn send(
     state: &AppState,
     webhooks: &WebhookSender,
     row: &Outgoing,
     now: Timestamp,
     loaded: &mut Loaded,
-) -> Result<Result<(), String>, AppError> {
+) -> Result<Result<(), Failed>, AppError> {
     let Ok(payload) = serde_json::from_str::<Payload>(&row.payload) else {
-        return Ok(Err("the stored message does not parse".into()));
+        return Ok(Err(Failed {
+            why: "the stored message does not parse".into(),
+            lasting: true,
+        }));
     };
     let Some(user_id) = &row.user else {
         return Ok(Ok(()));
@@ -126,7 +151,9 @@ async fn send(
     match row.channel {
         Channel::Email => {
             let Some(mailer) = &state.mailer else {
-                return Ok(Err("e-mail is not configured (no SMTP settings)".into()));
+                return Ok(Err(Failed::passing(
+                    "e-mail is not configured (no SMTP settings)",
+                )));
             };
             let mut body = payload.text.clone();
             if let (true, Some(id), Some(ms), Some(expires)) = (
@@ -165,7 +192,10 @@ async fn send(
                 subject: payload.subject.clone(),
                 body,
             };
-            Ok(mailer.send(mail).await.map_err(|e| e.to_string()))
+            Ok(mailer
+                .send(mail)
+                .await
+                .map_err(|e| Failed::passing(e.to_string())))
         }
         _ => {
             let settings = state.store.notification_settings(user_id).await?;
@@ -182,7 +212,10 @@ async fn send(
             Ok(webhooks
                 .send(&url, &secret, &message, now)
                 .await
-                .map_err(|e| e.to_string()))
+                .map_err(|e| Failed {
+                    lasting: matches!(e, WebhookError::BadUrl(_) | WebhookError::Private(_)),
+                    why: e.to_string(),
+                }))
         }
     }
 }
