@@ -100,10 +100,7 @@ async fn dashboard_with_charts(b: &Browser, id: &str) {
         assert!(*w > 300.0 && *h > 100.0, "{title} is drawn at {w}×{h}");
     }
     // The whole page, kept for a person to look at …
-    let shot = b.client.screenshot().await.unwrap();
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("dashboard.png"), &shot).unwrap();
+    let shot = save_screenshot(b, "dashboard.png").await;
     assert!(decode(&shot).0 >= 1000, "a full-width screenshot");
     // … and each chart, checked: mostly light background, and the line's
     // blue really on screen.
@@ -124,6 +121,16 @@ async fn dashboard_with_charts(b: &Browser, id: &str) {
     b.click("figure.chart details summary").await;
     b.text_with("figure.chart details table", "10 March 2026")
         .await;
+}
+
+/// Saves what the browser shows under `target/tmp/screenshots/`, for a
+/// person to look at, and returns the PNG.
+async fn save_screenshot(b: &Browser, name: &str) -> Vec<u8> {
+    let shot = b.client.screenshot().await.unwrap();
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(name), &shot).unwrap();
+    shot
 }
 
 /// Width, height and RGBA pixels of a PNG.
@@ -217,11 +224,12 @@ async fn recalibrate(app: &TestApp, maya: &Browser, jonas: &Browser, id: &str) {
             "This is how that period stood when it closed: 4 check-ins held",
         )
         .await;
-    jonas.text_with("#verdict", "At risk").await;
+    jonas.text_with("#verdict", "At risk when it closed").await;
     assert!(
         !jonas.has("#upcoming").await,
         "a closed period has nothing ahead"
     );
+    save_screenshot(jonas, "dashboard-closed-period.png").await;
     jonas
         .click_and_load("#periods a[href$='dashboard?version=2']")
         .await;

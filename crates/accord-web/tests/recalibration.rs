@@ -175,6 +175,7 @@ async fn a_recalibration_from_report_to_signed_version(app: &TestApp) {
         closed.body
     );
     assert!(closed.body.contains("data-signal=\"wellbeing-falling\""));
+    assert!(closed.body.contains("As they stood when the period closed"));
     assert!(!closed.body.contains("id=\"upcoming\""));
     assert!(!closed.body.contains("Prepare an early recalibration"));
     // A version that is not there, or not a number, is said so.
