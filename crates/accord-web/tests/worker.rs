@@ -362,3 +362,40 @@ async fn private_webhooks_are_refused_for_good(app: &TestApp) {
 }
 
 on_both_databases!(private_webhooks_are_refused_for_good: private_on_sqlite, private_on_postgres);
+
+/// A week before the agreed recalibration date, both partners are told,
+/// with a link to the recalibration page and its health report.
+async fn the_recalibration_reminder_leads_to_its_page(app: &TestApp) {
+    let s = signed(app).await;
+    let worker = Worker::new(app.state.clone(), 50).unwrap();
+    // Every morning from the signing to 8 December, 09:30 Berlin.
+    let mut at: Timestamp = "2026-11-23T08:30:00Z".parse().unwrap();
+    let last: Timestamp = "2026-12-08T08:30:00Z".parse().unwrap();
+    while at <= last {
+        step_at(app, &worker, &at.to_string()).await;
+        at = at.checked_add(SignedDuration::from_hours(24)).unwrap();
+    }
+    for to in ["maya@example.org", "jonas@example.org"] {
+        let mails: Vec<_> = app
+            .outbox
+            .sent()
+            .into_iter()
+            .filter(|m| m.to == to && m.subject == "Recalibration in a week: Maya and Jonas")
+            .collect();
+        assert_eq!(mails.len(), 1, "{to}: {:?}", subjects(app, to));
+        let body = &mails[0].body;
+        assert!(
+            body.contains(
+                "On Tuesday 15 December 2026 you agreed to look at the agreement together"
+            ),
+            "{body}"
+        );
+        assert!(body.contains("The health report of the period"), "{body}");
+        assert!(
+            body.contains(&format!("/p/{}/recalibration", s.id)),
+            "{body}"
+        );
+    }
+}
+
+on_both_databases!(the_recalibration_reminder_leads_to_its_page: recalibration_reminder_on_sqlite, recalibration_reminder_on_postgres);

@@ -112,12 +112,19 @@ pub fn reminder(
             let text = match event.kind {
                 DatedKind::Recalibration => format!(
                     "On {} you agreed to look at the agreement together: what worked, what did not, \
-                     and what the next version should change.",
+                     and what the next version should change. The health report of the period \
+                     (kept rates, misses, well-being, signals and the review) is on the \
+                     recalibration page, where you start the next version.",
                     event.date.strftime("%A %-d %B %Y")
                 ),
                 _ => format!("{}.", event.summary),
             };
-            (subject, text, Some(page.clone()), false)
+            // The recalibration is prepared on its own page.
+            let link = match event.kind {
+                DatedKind::Recalibration => format!("{page}/recalibration"),
+                _ => page.clone(),
+            };
+            (subject, text, Some(link), false)
         }
     };
     Payload {
