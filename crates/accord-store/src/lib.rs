@@ -195,6 +195,14 @@ pub trait Store: Send + Sync {
         partnership: &'a PartnershipId,
         id: &'a InvitationId,
     ) -> Fut<'a, bool>;
+    /// Ends `user`'s membership as the partnership's coach; `false` when
+    /// they are not its coach (a partner is never removed: the agreement
+    /// is theirs). What they wrote stays, under their name.
+    fn remove_coach<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        user: &'a UserId,
+    ) -> Fut<'a, bool>;
 
     // --- Draft and versions ---------------------------------------------
 

@@ -58,11 +58,14 @@ on_both_databases!(walk: every_documented_operation_is_served_on_sqlite, every_d
 const METHODS: [&str; 5] = ["get", "post", "put", "delete", "patch"];
 
 /// Real values for the document's path parameters, and a partnership with
-/// two partners, one signed version with a weekly check-in (the clock at
-/// the first one), a pause proposed by Jonas and a pending invitation.
+/// two partners (and Ruth, who joins as the coach when the walk is about to
+/// remove her), one signed version with a weekly check-in
+/// (the clock at the first one), a pause proposed by Jonas and a pending
+/// invitation.
 struct World {
     maya: Api,
     olga: Api,
+    ruth: Api,
     params: BTreeMap<&'static str, String>,
     id: String,
 }
@@ -128,6 +131,12 @@ async fn world(app: &TestApp) -> World {
         .post(&format!("{p}/invitations"), json!({"role": "coach"}))
         .await
         .ok(201);
+    // Ruth, who joins as the coach just before the walk removes her.
+    let ruth = user(app, &base, "Ruth Coach", "ruth@example.org").await;
+    let ruth_id = ruth.get("/api/v1/me").await.ok(200)["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // Olga joins another partnership of Maya's with this invitation.
     let other = maya
         .post("/api/v1/partnerships", json!({"title": "Another"}))
@@ -162,10 +171,12 @@ async fn world(app: &TestApp) -> World {
         ("{at}", "2026-03-03T07:00:00Z".to_owned()),
         ("{next_at}", "2026-03-10T07:00:00Z".to_owned()),
         ("{pause_id}", pause["id"].as_str().unwrap().to_owned()),
+        ("{user_id}", ruth_id),
     ]);
     World {
         maya,
         olga,
+        ruth,
         params,
         id,
     }
@@ -257,6 +268,25 @@ async fn body_for(w: &World, op: &str) -> Option<Value> {
     }
 }
 
+/// What an operation needs in place just before it is called: removing
+/// the coach needs a coach, and the walk's own invitation of one (in path
+/// order, before) must not find the place taken.
+async fn arrange(w: &World, op: &str) {
+    if op == "remove_member" {
+        let p = format!("/api/v1/partnerships/{}", w.id);
+        let inv = w
+            .maya
+            .post(&format!("{p}/invitations"), json!({"role": "coach"}))
+            .await
+            .ok(201);
+        let token = link_token(inv["link"].as_str().unwrap());
+        w.ruth
+            .post(&format!("/api/v1/invitations/{token}/accept"), json!({}))
+            .await
+            .ok(200);
+    }
+}
+
 async fn walk(app: &TestApp) {
     let w = world(app).await;
     let doc = document(&w.maya).await;
@@ -290,6 +320,7 @@ async fn walk(app: &TestApp) {
             } else {
                 &w.maya
             };
+            arrange(&w, op_id).await;
             let body = body_for(&w, op_id).await;
             let r = caller.send(m.clone(), &path, body, &[]).await;
             assert!(

@@ -68,6 +68,9 @@ fn routes() -> Vec<Row> {
         // Every place is taken: partners get past the checks to a 422.
         r("POST", "/p/{p}/invitations", "role=coach&email=", [S(422), S(422), Forbidden, NotFound, Login]),
         r("POST", "/p/{p}/invitations/{inv}/withdraw", "", partners("/p/{p}")),
+        // Partners are never removed (the coach's removal changes the
+        // membership, so it is in coach.rs).
+        r("POST", "/p/{p}/members/{maya}/remove", "", [Forbidden, Forbidden, Forbidden, NotFound, Login]),
         // An invitation link is a secret of its own; a used one says so
         // (and nothing else), an unknown one is not there.
         r("GET", "/invite/{used}", "", [S(410); 5]),

@@ -3,8 +3,8 @@
 //! pixels checked for the chart lines), a signal that appears after two bad
 //! weeks, the early recalibration it offers, from health report to the next
 //! version signed by both and compared, the closed period's report kept,
-//! the partnership's data downloaded from its page (JSON and CSV), and the
-//! coach's overview.
+//! the partnership's data downloaded from its page (JSON and CSV), the
+//! coach's overview, and a partner removing the coach.
 //!
 //! The check-ins themselves are recorded over HTTP here: the browser flow
 //! of recording is `browser_month.rs`.
@@ -63,6 +63,7 @@ async fn dashboard_signal_recalibration_and_coach_in_chromium() {
     recalibrate(&app, &maya, &jonas, &id).await;
     export_from_the_page(&app, &jonas, &id).await;
     coach_overview(&ruth, &id).await;
+    consent_withdrawn(&maya, &ruth, &id).await;
 
     maya.close().await;
     jonas.close().await;
@@ -272,4 +273,24 @@ async fn coach_overview(b: &Browser, id: &str) {
         !b.has("a[href$='/recalibration'].button").await,
         "a coach does not start a recalibration"
     );
+}
+
+/// Maya removes the coach on the partnership's page; Ruth's overview no
+/// longer lists it and its pages are closed to her.
+async fn consent_withdrawn(maya: &Browser, ruth: &Browser, id: &str) {
+    maya.open(&format!("/p/{id}")).await;
+    maya.text_with("#members", "Ruth").await;
+    maya.click_and_load("#members form[action$='/remove'] button[type=submit]")
+        .await;
+    assert_eq!(maya.path().await, format!("/p/{id}"));
+    let members = maya.text("#members ul").await;
+    assert!(!members.contains("Ruth"), "{members}");
+    ruth.open("/coach").await;
+    assert!(
+        !ruth.main_text().await.contains("Maya and Jonas"),
+        "no longer coached"
+    );
+    ruth.open(&format!("/p/{id}/dashboard")).await;
+    ruth.text_with("main", "There is nothing here, or it is not yours to see.")
+        .await;
 }

@@ -66,3 +66,82 @@ async fn visitors_log_in_first() {
     assert_eq!(page.status, 303);
     assert!(page.location.unwrap().starts_with("/login"));
 }
+
+/// Consent can be withdrawn: a partner removes the coach, who then sees
+/// nothing of the partnership; a coach can leave; partners are never
+/// removed, and nobody else removes anyone.
+async fn partners_can_remove_the_coach(app: &TestApp) {
+    let (mut maya, mut jonas, mut coach, id) = full_partnership(app).await;
+    sign(app, &id, AGREEMENT).await;
+    let ruth = user(app, "ruth@example.org").await;
+    let maya_id = user(app, "maya@example.org").await;
+    let remove = |who: &accord_store::UserId| format!("/p/{id}/members/{who}/remove");
+
+    // The partners see the button; the coach sees "Leave".
+    let page = maya.get(&format!("/p/{id}")).await;
+    assert!(page.body.contains("Remove the coach"), "{}", page.body);
+    let page = coach.get(&format!("/p/{id}")).await;
+    assert!(
+        page.body.contains("Leave this partnership"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Remove the coach"));
+
+    // Nobody removes a partner; the coach removes nobody else; a stranger
+    // is told nothing.
+    let refused = coach.post(&remove(&maya_id), &[]).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let refused = jonas.post(&remove(&maya_id), &[]).await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(refused.body.contains("A partner cannot be removed"));
+    let mut olga = signup(app, "Olga Ilves", "olga@example.org").await;
+    assert_eq!(olga.post(&remove(&ruth), &[]).await.status, 404);
+    assert_eq!(
+        jonas
+            .post(&format!("/p/{id}/members/not-a-user/remove"), &[])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(app.store.members(&pid(&id)).await.unwrap().len(), 3);
+
+    // Jonas removes Ruth: she sees nothing of it any more.
+    let removed = jonas.post(&remove(&ruth), &[]).await;
+    assert_eq!(removed.status, 303, "{}", removed.body);
+    assert_eq!(
+        removed.location.as_deref(),
+        Some(format!("/p/{id}").as_str())
+    );
+    for path in [
+        format!("/p/{id}"),
+        format!("/p/{id}/dashboard"),
+        format!("/p/{id}/checkins"),
+    ] {
+        assert_eq!(coach.get(&path).await.status, 404, "{path}");
+    }
+    let page = coach.get("/coach").await;
+    assert!(!page.body.contains("Maya and Jonas"), "{}", page.body);
+    assert_eq!(
+        jonas.post(&remove(&ruth), &[]).await.status,
+        404,
+        "gone already"
+    );
+    let page = maya.get(&format!("/p/{id}")).await;
+    assert!(
+        page.body.contains("a coach"),
+        "the coach's place is open again"
+    );
+
+    // Invited again, she can leave by herself and lands on her home page.
+    let link = invite(&mut maya, &id, "coach").await;
+    coach.get(&link).await;
+    assert_eq!(coach.post(&link, &[]).await.status, 303);
+    coach.get(&format!("/p/{id}")).await;
+    let left = coach.post(&remove(&ruth), &[]).await;
+    assert_eq!(left.status, 303, "{}", left.body);
+    assert_eq!(left.location.as_deref(), Some("/"));
+    assert_eq!(coach.get(&format!("/p/{id}")).await.status, 404);
+}
+
+on_both_databases!(partners_can_remove_the_coach: remove_coach_sqlite, remove_coach_postgres);

@@ -293,6 +293,17 @@ macro_rules! store_impl {
                     id,
                 ))
             }
+            fn remove_coach<'a>(
+                &'a self,
+                partnership: &'a $crate::PartnershipId,
+                user: &'a $crate::UserId,
+            ) -> $crate::Fut<'a, bool> {
+                Box::pin($q::partnerships::remove_coach(
+                    &self.pool,
+                    partnership,
+                    user,
+                ))
+            }
             fn save_draft<'a>(
                 &'a self,
                 partnership: &'a $crate::PartnershipId,

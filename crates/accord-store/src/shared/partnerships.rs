@@ -171,6 +171,9 @@ pub(crate) const MARK_INVITATION_USED: &str = "UPDATE invitations \
      SET accepted_at = $1, accepted_by = $2 WHERE id = $3 AND accepted_at IS NULL";
 pub(crate) const WITHDRAW_INVITATION: &str = "DELETE FROM invitations \
      WHERE partnership_id = $1 AND id = $2 AND accepted_at IS NULL";
+/// Ends a coach's membership (never a partner's).
+pub(crate) const REMOVE_COACH: &str = "DELETE FROM memberships \
+     WHERE partnership_id = $1 AND user_id = $2 AND role = 'coach'";
 
 /// Writes module `partnerships` with this part's query functions into the
 /// dialect module that expands it.
@@ -418,6 +421,20 @@ macro_rules! queries {
                 let deleted = sqlx::query(sql::WITHDRAW_INVITATION)
                     .bind(partnership.as_str())
                     .bind(id.as_str())
+                    .execute(pool)
+                    .await?
+                    .rows_affected();
+                Ok(deleted > 0)
+            }
+
+            pub(crate) async fn remove_coach(
+                pool: &Pool,
+                partnership: &PartnershipId,
+                user: &$crate::UserId,
+            ) -> Result<bool, StoreError> {
+                let deleted = sqlx::query(sql::REMOVE_COACH)
+                    .bind(partnership.as_str())
+                    .bind(user.as_str())
                     .execute(pool)
                     .await?
                     .rows_affected();

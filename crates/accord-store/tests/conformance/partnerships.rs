@@ -13,6 +13,7 @@ pub async fn run<S: Store + ?Sized>(store: &S) {
     invitations(store).await;
     invitation_problems_in_order(store).await;
     withdrawing(store).await;
+    removing_the_coach(store).await;
 }
 
 async fn creating_a_partnership<S: Store + ?Sized>(store: &S) {
@@ -323,4 +324,44 @@ async fn withdrawing<S: Store + ?Sized>(store: &S) {
         .unwrap();
     assert!(!store.withdraw_invitation(&p.id, &used.id).await.unwrap());
     assert!(store.invitation_by_token(&t).await.unwrap().is_some());
+}
+
+/// A coach's membership can end; a partner's never does through this.
+async fn removing_the_coach<S: Store + ?Sized>(store: &S) {
+    let maya = user(store, "Maya Chen").await;
+    let jonas = user(store, "Jonas Berg").await;
+    let ruth = user(store, "Ruth Coach").await;
+    let p = partnership(store, &maya.id, 1_000).await;
+    let other = partnership(store, &jonas.id, 1_000).await;
+    for (role, who) in [(Role::Partner, &jonas), (Role::Coach, &ruth)] {
+        let (t, _) = invite(store, &p.id, role, &maya.id, 10_000).await;
+        store
+            .accept_invitation(&t, &who.id, at(1_100))
+            .await
+            .unwrap();
+    }
+    // Not through another partnership, and never a partner.
+    assert!(!store.remove_coach(&other.id, &ruth.id).await.unwrap());
+    assert!(!store.remove_coach(&p.id, &jonas.id).await.unwrap());
+    assert!(!store.remove_coach(&p.id, &maya.id).await.unwrap());
+    assert!(store.remove_coach(&p.id, &ruth.id).await.unwrap());
+    assert!(!store.remove_coach(&p.id, &ruth.id).await.unwrap());
+    assert_eq!(
+        roster(&store.members(&p.id).await.unwrap()),
+        vec![
+            (maya.id.clone(), Role::Partner),
+            (jonas.id.clone(), Role::Partner)
+        ]
+    );
+    assert_eq!(store.role_in(&p.id, &ruth.id).await.unwrap(), None);
+    // The place is free: another coach can be invited and join.
+    let (t, _) = invite(store, &p.id, Role::Coach, &maya.id, 10_000).await;
+    store
+        .accept_invitation(&t, &ruth.id, at(1_200))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.role_in(&p.id, &ruth.id).await.unwrap(),
+        Some(Role::Coach)
+    );
 }

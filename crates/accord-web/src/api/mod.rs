@@ -87,6 +87,7 @@ fn documented() -> OpenApiRouter<AppState> {
             partnerships::create_invitation
         ))
         .routes(routes!(partnerships::withdraw_invitation))
+        .routes(routes!(partnerships::remove_member))
         .routes(routes!(partnerships::accept_invitation))
         .routes(routes!(agreement::get_draft, agreement::put_draft))
         .routes(routes!(agreement::get_draft_toml))

@@ -1,7 +1,7 @@
 //! Partnerships and invitations over the API: listing and starting
-//! partnerships, one partnership with its members, and inviting, listing,
-//! withdrawing and accepting invitations. The work is done by the same
-//! functions as the pages (`crate::partnerships`).
+//! partnerships, one partnership with its members, removing its coach, and
+//! inviting, listing, withdrawing and accepting invitations. The work is
+//! done by the same functions as the pages (`crate::partnerships`).
 
 use accord_store::{Invitation, Role};
 use axum::Json;
@@ -19,6 +19,7 @@ use crate::auth::{ApiUser, tokens};
 use crate::error::{ApiError, AppError};
 use crate::partnerships::access::{self, Access};
 use crate::partnerships::invitations::{self, InviteInput};
+use crate::partnerships::members;
 use crate::partnerships::{self, NewPartnershipInput};
 use crate::state::AppState;
 
@@ -350,6 +351,35 @@ pub async fn withdraw_invitation(
 ) -> Result<StatusCode, ApiError> {
     let access = access::member(&state, &user, &id).await?;
     invitations::withdraw(&state, &access, &inv).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes the coach, or leaves as the coach.
+///
+/// A coach sees the partnership with the partners' consent: either partner
+/// can remove the coach, and the coach can leave. The coach's notes stay.
+/// Partners are never removed (403).
+#[utoipa::path(
+    delete, path = "/api/v1/partnerships/{id}/members/{user_id}", tag = "partnerships",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "The partnership's id."),
+        ("user_id" = String, Path, description = "The coach's account id (`user_id` in the partnership's members)."),
+    ),
+    responses(
+        (status = 204, description = "Removed: they no longer see the partnership."),
+        (status = 401, response = Unauthenticated),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+)]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    ApiPath((id, member)): ApiPath<(String, String)>,
+) -> Result<StatusCode, ApiError> {
+    let access = access::member(&state, &user, &id).await?;
+    members::remove(&state, &access, &user, &member).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

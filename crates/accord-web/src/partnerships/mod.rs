@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod invitations;
+pub mod members;
 
 use accord_core::model::Date;
 use accord_core::{Agreement, Review, from_json, review, to_toml};
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/partnerships", post(create_page))
         .route("/p/{id}", get(overview))
         .merge(invitations::router())
+        .merge(members::router())
 }
 
 /// "Today" for the review: the date in the agreement's time zone.
@@ -215,6 +217,8 @@ async fn create_page(
 
 /// A member as shown.
 pub struct MemberRow {
+    /// Their account id, for removing a coach.
+    pub user_id: String,
     /// Name.
     pub name: String,
     /// Role word.
@@ -280,6 +284,7 @@ pub async fn overview_page(
         members: members
             .iter()
             .map(|m| MemberRow {
+                user_id: m.user_id.to_string(),
                 name: m.name.clone(),
                 role: m.role.as_str(),
                 me: m.user_id == me.user.id,

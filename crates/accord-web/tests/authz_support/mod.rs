@@ -43,8 +43,9 @@ pub use E::*;
 /// hold `{p}` (the partnership), `{inv}` (a pending invitation of it),
 /// `{pause}` (a fresh pause proposed by maya), `{ms0}` and `{ms1}` (the
 /// recorded first check-in and the upcoming second),
-/// `{used}` (a used invitation token), `{tok}` (maya's API token id) and
-/// `{rev}` (the draft's revision when sent).
+/// `{used}` (a used invitation token), `{tok}` (maya's API token id),
+/// `{maya}` (maya's account id) and `{rev}` (the draft's revision when
+/// sent).
 pub struct Row {
     pub method: &'static str,
     pub path: String,
@@ -61,6 +62,7 @@ pub struct World {
     pub pauses: Vec<String>,
     pub used: String,
     pub token_id: String,
+    pub maya_id: String,
 }
 
 /// This partnership, fully joined and signed once, with spare pending
@@ -122,6 +124,14 @@ pub async fn world() -> World {
         c.get("/account").await;
     }
     let used = used.trim_start_matches("/invite/").to_owned();
+    let maya_id = app
+        .store
+        .user_by_email("maya@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
     World {
         app,
         clients,
@@ -131,6 +141,7 @@ pub async fn world() -> World {
         pauses,
         used,
         token_id,
+        maya_id,
     }
 }
 
@@ -185,7 +196,9 @@ pub async fn send(w: &mut World, actor: usize, row: &Row, p: &str, csrf: Csrf<'_
     let (revision, draft) = state(w).await.0.0;
     let mut fill = |s: &str| {
         let s = s.replace("{p}", p).replace("{used}", &w.used);
-        let s = s.replace("{tok}", &w.token_id);
+        let s = s
+            .replace("{tok}", &w.token_id)
+            .replace("{maya}", &w.maya_id);
         let s = s.replace("{rev}", &revision.to_string());
         let s = match s.contains("{pause}") {
             true => s.replace("{pause}", &w.pauses.pop().expect("a spare pause")),
