@@ -182,6 +182,7 @@ async fn recalibrate(app: &TestApp, maya: &Browser, jonas: &Browser, id: &str) {
     maya.text_with("#report table", "2 kept, 0 partly kept, 2 missed")
         .await;
     maya.text_with("#report", "The review of version 1").await;
+    save_screenshot(maya, "recalibration.png").await;
     maya.click_and_load("#next-version button[type=submit]")
         .await;
     maya.text_with("[role=status]", "The next version is drafted")
@@ -266,6 +267,17 @@ async fn coach_overview(b: &Browser, id: &str) {
     b.follow("Coaching").await;
     assert_eq!(b.path().await, "/coach");
     b.text_with("ul.coached", "Maya and Jonas").await;
+    // Version 2 has no check-in yet: how version 1 ended is said instead.
+    b.text_with(
+        "ul.coached .previous",
+        "Version 1 ended at risk on 24 March 2026: Two warning signs",
+    )
+    .await;
+    assert!(
+        b.has(&format!("ul.coached a[href='/p/{id}/dashboard?version=1']"))
+            .await
+    );
+    save_screenshot(b, "coach.png").await;
     b.click_and_load(&format!("ul.coached a[href='/p/{id}/dashboard']"))
         .await;
     b.text_with("main h1", "Where you stand").await;

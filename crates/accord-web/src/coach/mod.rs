@@ -19,7 +19,7 @@ use axum::routing::get;
 use crate::auth::CurrentUser;
 use crate::dashboard::percent;
 use crate::error::AppError;
-use crate::running::{InForce, standing};
+use crate::running::{InForce, PeriodOf, period, standing, standing_until};
 use crate::state::AppState;
 use crate::views::Chrome;
 
@@ -46,6 +46,10 @@ pub struct Row {
     pub signals: Vec<String>,
     /// "Tuesday 21 April 2026" or what is missing.
     pub recalibration: String,
+    /// How the previous version's period ended, while the new one has no
+    /// check-in yet: "Version 1 ended at risk on 24 March 2026", with the
+    /// version number for the link.
+    pub previous: Option<(i64, String)>,
     /// Sorting key: most in need first, then soonest recalibration.
     rank: (u8, String),
 }
@@ -67,6 +71,7 @@ async fn row(state: &AppState, p: &accord_store::Partnership) -> Result<Row, App
         kept: String::new(),
         signals: Vec::new(),
         recalibration: String::new(),
+        previous: None,
         rank: (3, String::new()),
     };
     let store = state.store.as_ref();
@@ -110,7 +115,44 @@ async fn row(state: &AppState, p: &accord_store::Partnership) -> Result<Row, App
         .iter()
         .map(|s| s.explanation.clone())
         .collect();
+    // Just recalibrated: nothing to judge yet, so say how the last period
+    // ended, which is what the coach knows the partnership by.
+    if report.metrics.totals.held == 0 && inforce.version.number > 1 {
+        r.previous = previous(state, &inforce).await?;
+    }
     Ok(r)
+}
+
+/// How the period before `inforce` ended, if it had a schedule.
+async fn previous(state: &AppState, inforce: &InForce) -> Result<Option<(i64, String)>, AppError> {
+    let store = state.store.as_ref();
+    let number = inforce.version.number - 1;
+    let Some(PeriodOf {
+        inforce: before,
+        closed,
+    }) = period(store, &inforce.id, Some(number)).await?
+    else {
+        return Ok(None);
+    };
+    let Some((report, _)) = standing_until(store, &before, closed, state.clock.now()).await? else {
+        return Ok(None);
+    };
+    let verdict = match report.verdict {
+        Verdict::AtRisk => "at risk",
+        Verdict::Watch => "worth watching",
+        Verdict::Healthy => "on track",
+    };
+    let zone = match &inforce.schedule {
+        Ok(s) => s.time_zone().clone(),
+        Err(_) => jiff::tz::TimeZone::UTC,
+    };
+    let on = closed.map_or_else(String::new, |c| {
+        format!(" on {}", c.to_zoned(zone).strftime("%-d %B %Y"))
+    });
+    Ok(Some((
+        number,
+        format!("Version {number} ended {verdict}{on}: {}", report.reason),
+    )))
 }
 
 /// The page.
