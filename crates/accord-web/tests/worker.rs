@@ -118,6 +118,24 @@ async fn step_at(app: &TestApp, worker: &Worker, at: &str) {
     panic!("the worker kept finding work");
 }
 
+/// Both partners get their reminders by webhook only, at `hook`.
+async fn webhooks_only(app: &TestApp, s: &Setup, hook: &WebhookReceiver) {
+    for user in [&s.maya, &s.jonas] {
+        app.store
+            .set_notification_settings(
+                user,
+                &NotificationSettings {
+                    email: false,
+                    webhook_url: Some(hook.url("/hook")),
+                    webhook_secret: Some("another-secret-value".into()),
+                },
+                app.clock_now(),
+            )
+            .await
+            .unwrap();
+    }
+}
+
 fn subjects(app: &TestApp, to: &str) -> Vec<String> {
     app.outbox
         .sent()
@@ -259,20 +277,7 @@ on_both_databases!(reminders_go_out_once_by_email_and_webhook: reminders_on_sqli
 async fn failures_retry_with_backoff_then_stop(app: &TestApp) {
     let hook = WebhookReceiver::start().await;
     let s = signed(app).await;
-    for user in [&s.maya, &s.jonas] {
-        app.store
-            .set_notification_settings(
-                user,
-                &NotificationSettings {
-                    email: false,
-                    webhook_url: Some(hook.url("/hook")),
-                    webhook_secret: Some("another-secret-value".into()),
-                },
-                app.clock_now(),
-            )
-            .await
-            .unwrap();
-    }
+    webhooks_only(app, &s, &hook).await;
     let worker = Worker::new(app.state.clone(), 50).unwrap();
     hook.fail_next(1_000);
     step_at(app, &worker, "2026-11-23T07:00:00Z").await;
@@ -330,20 +335,7 @@ on_both_databases!(failures_retry_with_backoff_then_stop: retries_on_sqlite, ret
 async fn private_webhooks_are_refused_for_good(app: &TestApp) {
     let hook = WebhookReceiver::start().await;
     let s = signed(app).await;
-    for user in [&s.maya, &s.jonas] {
-        app.store
-            .set_notification_settings(
-                user,
-                &NotificationSettings {
-                    email: false,
-                    webhook_url: Some(hook.url("/hook")),
-                    webhook_secret: Some("another-secret-value".into()),
-                },
-                app.clock_now(),
-            )
-            .await
-            .unwrap();
-    }
+    webhooks_only(app, &s, &hook).await;
     // The same app, as an operator runs it by default.
     let strict = accord_web::AppState::new(
         app.store.clone(),

@@ -7,14 +7,16 @@
 //! anything is written; a partnership that exists already with status 1.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use accord_store::{
     ConsequenceKind, Db, NewCheckin, NewConsequence, NewInvitation, NewNote, NewPartnership,
     NewPause, NewPreparation, NewUser, NoteBody, PartnershipId, Role, TokenHash,
 };
 use jiff::Timestamp;
+use support::{PgDb, accord, postgres, runtime};
 
 const AT: &str = "2026-03-02T09:00:00Z";
 
@@ -34,20 +36,6 @@ name = "Jonas Berg"
 
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
-}
-
-fn accord(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_accord"));
-    for var in [
-        "ACCORD_LISTEN",
-        "ACCORD_DATA_DIR",
-        "ACCORD_DATABASE_URL",
-        "ACCORD_BASE_URL",
-        "ACCORD_CONFIG",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.args(args).output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -290,67 +278,6 @@ fn a_partnership_moves_between_sqlite_databases_unchanged() {
     let from = format!("sqlite://{}", dir.path().join("from.db").display());
     let to = format!("sqlite://{}", dir.path().join("to.db").display());
     runtime().block_on(round_trip(dir.path(), &from, &to));
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// A database of its own on the test PostgreSQL server, dropped with it.
-struct PgDb {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl PgDb {
-    async fn create(admin: &str) -> Self {
-        use sqlx::Connection;
-        let name = format!("accord_export_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
-        Self {
-            admin: admin.to_owned(),
-            name,
-            url,
-        }
-    }
-}
-
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        // Dropped inside the test's runtime: a thread with its own can block.
-        let _ = std::thread::spawn(move || {
-            use sqlx::Connection;
-            runtime().block_on(async {
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
-                    let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut conn)
-                        .await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-/// The server in ACCORD_TEST_POSTGRES_URL; under CI its absence fails.
-fn postgres() -> Option<String> {
-    let url = std::env::var("ACCORD_TEST_POSTGRES_URL").ok();
-    assert!(
-        url.is_some() || std::env::var_os("CI").is_none(),
-        "CI must set ACCORD_TEST_POSTGRES_URL"
-    );
-    url
 }
 
 #[test]

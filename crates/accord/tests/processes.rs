@@ -2,17 +2,16 @@
 //! runs them behind a load balancer: a client retrying one request with
 //! one `Idempotency-Key`, its retries landing on either process at once,
 //! creates one partnership; every other retry is told to wait or gets the
-//! first answer again. Runs when `ACCORD_TEST_POSTGRES_URL` is set (CI sets
-//! it).
+//! first answer again. Needs `ACCORD_TEST_POSTGRES_URL` (CI sets it).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod serve_support;
+mod support;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Barrier};
 
-use serve_support::{Server, http, serve, sign_up};
 use sqlx::Connection;
+use support::{PgDb, Server, http, postgres, runtime, serve, sign_up};
 
 /// POSTs JSON; returns (status, headers, body).
 fn post_json(
@@ -40,20 +39,10 @@ fn json(body: &str) -> serde_json::Value {
 
 #[test]
 fn one_idempotency_key_makes_one_partnership_across_two_servers() {
-    let Ok(admin) = std::env::var("ACCORD_TEST_POSTGRES_URL") else {
-        eprintln!("ACCORD_TEST_POSTGRES_URL is not set: skipped");
-        return;
-    };
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let name = format!("accord_processes_{}", uuid::Uuid::new_v4().simple());
-    runtime.block_on(async {
-        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    });
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let Some(admin) = postgres() else { return };
+    let runtime = runtime();
+    let db = runtime.block_on(PgDb::create(&admin));
+    let url = db.url.clone();
     let servers: Vec<Server> = (0..2)
         .map(|_| {
             serve(
@@ -141,10 +130,5 @@ fn one_idempotency_key_makes_one_partnership_across_two_servers() {
     assert_eq!(count, 1);
 
     drop(servers);
-    runtime.block_on(async {
-        let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-        let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(&mut conn)
-            .await;
-    });
+    drop(db);
 }

@@ -3,13 +3,13 @@
 //! over a socket.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod serve_support;
+mod support;
 
 use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
-use serve_support::{accord, get, serve, sign_up};
+use support::{accord, get, local_config, serve, sign_up};
 
 #[test]
 fn serve_starts_with_no_setup_and_backup_copies_the_live_database() {
@@ -226,15 +226,7 @@ async fn serve_delivers_reminders_unless_told_not_to() {
     let hook = WebhookReceiver::start().await;
     for with_worker in [true, false] {
         let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("accord.toml");
-        std::fs::write(
-            &config,
-            format!(
-                "allow_private_webhooks = true\n\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"Accord <accord@example.org>\"\n",
-                smtp.port()
-            ),
-        )
-        .unwrap();
+        let config = local_config(dir.path(), smtp.port());
         let data = dir.path().join("data");
         let mut args = vec![
             "--listen",

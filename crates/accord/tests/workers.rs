@@ -1,9 +1,10 @@
 //! Three `accord worker` processes on one PostgreSQL database, with
 //! thousands of reminders due at once, half by e-mail (to a local SMTP
 //! receiver) and half by webhook (to a local HTTP receiver): every one
-//! arrives exactly once. Runs when `ACCORD_TEST_POSTGRES_URL` is set (CI
-//! sets it).
+//! arrives exactly once. Needs `ACCORD_TEST_POSTGRES_URL` (CI sets it).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use accord_store::{Channel, Db, NewNotification, NewUser, NotificationSettings};
 use accord_testkit::{SmtpReceiver, WebhookReceiver};
-use sqlx::Connection;
+use support::{PgDb, local_config, postgres};
 
 /// Reminders of each channel.
 const PER_CHANNEL: usize = 1500;
@@ -28,17 +29,9 @@ impl Drop for Worker {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_workers_send_every_reminder_exactly_once() {
-    let Ok(admin) = std::env::var("ACCORD_TEST_POSTGRES_URL") else {
-        eprintln!("ACCORD_TEST_POSTGRES_URL is not set: skipped");
-        return;
-    };
-    let name = format!("accord_workers_{}", uuid::Uuid::new_v4().simple());
-    let mut conn = sqlx::PgConnection::connect(&admin).await.unwrap();
-    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    let Some(admin) = postgres() else { return };
+    let db = PgDb::create(&admin).await;
+    let url = db.url.clone();
 
     let smtp = SmtpReceiver::start().await;
     let hook = WebhookReceiver::start().await;
@@ -98,16 +91,7 @@ async fn three_workers_send_every_reminder_exactly_once() {
     }
 
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("accord.toml");
-    std::fs::write(
-        &config,
-        format!(
-            // The webhook receiver listens on this machine.
-            "allow_private_webhooks = true\n\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\ntls = \"none\"\nfrom = \"Accord <accord@example.org>\"\n",
-            smtp.port()
-        ),
-    )
-    .unwrap();
+    let config = local_config(dir.path(), smtp.port());
     let started = Instant::now();
     let workers: Vec<Worker> = (0..3)
         .map(|_| {
@@ -188,7 +172,5 @@ async fn three_workers_send_every_reminder_exactly_once() {
     );
 
     drop(store);
-    let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&mut conn)
-        .await;
+    drop(db);
 }

@@ -1,6 +1,7 @@
-//! Running the real `accord` binary for the tests: `accord serve` on a
-//! port it picks (killed when dropped), other commands, and plain HTTP/1.1
-//! over a socket, including signing up through the real form.
+//! What the tests of the real `accord` binary share: `accord serve` on a
+//! port it picks (killed when dropped), other commands, plain HTTP/1.1
+//! over a socket (including signing up through the real form), a config
+//! file for a local SMTP receiver, and PostgreSQL databases of their own.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -105,4 +106,83 @@ pub fn sign_up(addr: &str, email: &str) {
         ),
     );
     assert_eq!(status, 303);
+}
+
+/// A config file in `dir` that sends e-mail to the local SMTP receiver on
+/// `smtp_port` and lets webhooks reach this machine (where the tests'
+/// receivers listen).
+pub fn local_config(dir: &std::path::Path, smtp_port: u16) -> std::path::PathBuf {
+    let config = dir.join("accord.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "allow_private_webhooks = true\n\n[smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\ntls = \"none\"\nfrom = \"Accord <accord@example.org>\"\n"
+        ),
+    )
+    .unwrap();
+    config
+}
+
+/// A runtime for the synchronous tests and for dropping databases.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// The server in ACCORD_TEST_POSTGRES_URL; under CI its absence fails.
+pub fn postgres() -> Option<String> {
+    let url = std::env::var("ACCORD_TEST_POSTGRES_URL").ok();
+    assert!(
+        url.is_some() || std::env::var_os("CI").is_none(),
+        "CI must set ACCORD_TEST_POSTGRES_URL"
+    );
+    url
+}
+
+/// A database of its own on the test PostgreSQL server, dropped with it.
+pub struct PgDb {
+    admin: String,
+    name: String,
+    /// Its URL.
+    pub url: String,
+}
+
+impl PgDb {
+    /// Creates it on the server at `admin`.
+    pub async fn create(admin: &str) -> Self {
+        use sqlx::Connection;
+        let name = format!("accord_bin_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::PgConnection::connect(admin).await.unwrap();
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+        Self {
+            admin: admin.to_owned(),
+            name,
+            url,
+        }
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // Dropped inside a test's runtime: a thread with its own can block.
+        let _ = std::thread::spawn(move || {
+            use sqlx::Connection;
+            runtime().block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
 }
