@@ -5,7 +5,7 @@
 //! the partner who did not propose it agrees, and either partner may
 //! withdraw it until it is over. A coach reads them.
 
-use accord_store::{NewPause, Pause, StoreError};
+use accord_store::{NewPause, Pause};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -22,7 +22,7 @@ use super::support::{
 use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::partnerships::access::{self, Access};
-use crate::pauses::{cannot_agree, cannot_withdraw, check, find, today};
+use crate::pauses::{agree, check, find, today, withdraw};
 use crate::state::AppState;
 
 /// A pause to propose.
@@ -246,25 +246,7 @@ pub async fn agree_pause(
         access.partnership.id, pause.id
     );
     idempotent(&state, &user, key, &scope, keep_all, async {
-        let (pause, today) = find(&state, &access, pause.id.as_str()).await?;
-        if let Some(why) = cannot_agree(&pause, &user.id, today) {
-            return Err(AppError::Conflict(why.into()).into());
-        }
-        let agreed = state
-            .store
-            .agree_pause(
-                &access.partnership.id,
-                &pause.id,
-                &user.id,
-                state.clock.now(),
-            )
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => {
-                    AppError::Conflict("This pause changed a moment ago; look at it again.".into())
-                }
-                other => other.into(),
-            })?;
+        let agreed = agree(&state, &access, &user.id, pause.id.as_str()).await?;
         Ok((
             StatusCode::OK,
             to_value(&pause_info(&state, &access, agreed).await?)?,
@@ -307,25 +289,7 @@ pub async fn withdraw_pause(
         access.partnership.id, pause.id
     );
     idempotent(&state, &user, key, &scope, keep_all, async {
-        let (pause, today) = find(&state, &access, pause.id.as_str()).await?;
-        if let Some(why) = cannot_withdraw(&pause, today) {
-            return Err(AppError::Conflict(why.into()).into());
-        }
-        let withdrawn = state
-            .store
-            .withdraw_pause(
-                &access.partnership.id,
-                &pause.id,
-                &user.id,
-                state.clock.now(),
-            )
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => {
-                    AppError::Conflict("This pause was withdrawn a moment ago.".into())
-                }
-                other => other.into(),
-            })?;
+        let withdrawn = withdraw(&state, &access, &user.id, pause.id.as_str()).await?;
         Ok((
             StatusCode::OK,
             to_value(&pause_info(&state, &access, withdrawn).await?)?,

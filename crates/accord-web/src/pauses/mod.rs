@@ -16,7 +16,7 @@ mod rules;
 mod validate;
 
 use accord_core::schedule::Schedule;
-use accord_store::{NewPause, Pause, StoreError, UserId};
+use accord_store::{NewPause, Pause, UserId};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -37,15 +37,15 @@ use crate::running::InForce;
 use crate::state::AppState;
 use crate::views::Chrome;
 
-pub use rules::{cannot_agree, cannot_withdraw, find, today};
+pub use rules::{agree, cannot_agree, cannot_withdraw, find, today, withdraw};
 pub use validate::{MAX_WEEKS, Proposal, check, day, parse_day, span};
 
 /// The pause routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/p/{id}/pauses", get(page).post(propose))
-        .route("/p/{id}/pauses/{pid}/agree", post(agree))
-        .route("/p/{id}/pauses/{pid}/withdraw", post(withdraw))
+        .route("/p/{id}/pauses/{pid}/agree", post(agree_page))
+        .route("/p/{id}/pauses/{pid}/withdraw", post(withdraw_page))
 }
 
 /// A form input.
@@ -333,58 +333,30 @@ async fn propose(
     Ok(back(&access, "proposed"))
 }
 
-async fn agree(
+async fn agree_page(
     State(state): State<AppState>,
     me: CurrentUser,
     Path((id, pid)): Path<(String, String)>,
     CsrfForm { .. }: CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let access = partner(&state, &me, &id).await?;
-    let (pause, today) = find(&state, &access, &pid).await?;
-    let pid = pause.id.clone();
-    if let Some(why) = cannot_agree(&pause, &me.user.id, today) {
-        return view(&state, &me, &access, conflict(why)).await;
-    }
-    let now = state.clock.now();
-    match state
-        .store
-        .agree_pause(&access.partnership.id, &pid, &me.user.id, now)
-        .await
-    {
+    match agree(&state, &access, &me.user.id, &pid).await {
         Ok(_) => Ok(back(&access, "agreed")),
-        Err(StoreError::Conflict(_)) => {
-            // Changed in between: say what it is now.
-            let (pause, today) = find(&state, &access, pid.as_str()).await?;
-            let why = cannot_agree(&pause, &me.user.id, today)
-                .unwrap_or("This pause changed a moment ago; look at it again.");
-            view(&state, &me, &access, conflict(why)).await
-        }
-        Err(e) => Err(e.into()),
+        Err(AppError::Conflict(why)) => view(&state, &me, &access, conflict(why)).await,
+        Err(e) => Err(e),
     }
 }
 
-async fn withdraw(
+async fn withdraw_page(
     State(state): State<AppState>,
     me: CurrentUser,
     Path((id, pid)): Path<(String, String)>,
     CsrfForm { .. }: CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let access = partner(&state, &me, &id).await?;
-    let (pause, today) = find(&state, &access, &pid).await?;
-    let pid = pause.id.clone();
-    if let Some(why) = cannot_withdraw(&pause, today) {
-        return view(&state, &me, &access, conflict(why)).await;
-    }
-    match state
-        .store
-        .withdraw_pause(&access.partnership.id, &pid, &me.user.id, state.clock.now())
-        .await
-    {
+    match withdraw(&state, &access, &me.user.id, &pid).await {
         Ok(_) => Ok(back(&access, "withdrawn")),
-        Err(StoreError::Conflict(_)) => {
-            let shown = conflict("This pause was withdrawn a moment ago.");
-            view(&state, &me, &access, shown).await
-        }
-        Err(e) => Err(e.into()),
+        Err(AppError::Conflict(why)) => view(&state, &me, &access, conflict(why)).await,
+        Err(e) => Err(e),
     }
 }

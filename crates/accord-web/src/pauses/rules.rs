@@ -1,7 +1,8 @@
-//! When a pause can be agreed or withdrawn, shared by the pause pages and
-//! the API so that both refuse the same things with the same reasons.
+//! When a pause can be agreed or withdrawn, and doing it, shared by the
+//! pause pages and the API so that both refuse the same things with the
+//! same reasons.
 
-use accord_store::{Pause, PauseId, UserId};
+use accord_store::{Pause, PauseId, StoreError, UserId};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -58,5 +59,59 @@ pub fn cannot_withdraw(pause: &Pause, today: Date) -> Option<&'static str> {
         Some("This pause is over; it stays in the history as it was.")
     } else {
         None
+    }
+}
+
+/// Agrees to the pause `pid` as `user`. Refused, or changed by someone
+/// else in between, it is [`AppError::Conflict`] with the reason as the
+/// pause stands now.
+pub async fn agree(
+    state: &AppState,
+    access: &Access,
+    user: &UserId,
+    pid: &str,
+) -> Result<Pause, AppError> {
+    let (pause, today) = find(state, access, pid).await?;
+    if let Some(why) = cannot_agree(&pause, user, today) {
+        return Err(AppError::Conflict(why.into()));
+    }
+    let now = state.clock.now();
+    match state
+        .store
+        .agree_pause(&access.partnership.id, &pause.id, user, now)
+        .await
+    {
+        Err(StoreError::Conflict(_)) => {
+            let (pause, today) = find(state, access, pause.id.as_str()).await?;
+            let why = cannot_agree(&pause, user, today)
+                .unwrap_or("This pause changed a moment ago; look at it again.");
+            Err(AppError::Conflict(why.into()))
+        }
+        done => Ok(done?),
+    }
+}
+
+/// Withdraws the pause `pid` as `user`; refused, it is
+/// [`AppError::Conflict`] with the reason.
+pub async fn withdraw(
+    state: &AppState,
+    access: &Access,
+    user: &UserId,
+    pid: &str,
+) -> Result<Pause, AppError> {
+    let (pause, today) = find(state, access, pid).await?;
+    if let Some(why) = cannot_withdraw(&pause, today) {
+        return Err(AppError::Conflict(why.into()));
+    }
+    let now = state.clock.now();
+    match state
+        .store
+        .withdraw_pause(&access.partnership.id, &pause.id, user, now)
+        .await
+    {
+        Err(StoreError::Conflict(_)) => Err(AppError::Conflict(
+            "This pause was withdrawn a moment ago.".into(),
+        )),
+        done => Ok(done?),
     }
 }
