@@ -6,6 +6,7 @@
 mod checkin_pages_support;
 mod common;
 
+use accord_web::Clock;
 use checkin_pages_support::*;
 use common::*;
 
@@ -145,3 +146,79 @@ async fn partners_can_remove_the_coach(app: &TestApp) {
 }
 
 on_both_databases!(partners_can_remove_the_coach: remove_coach_sqlite, remove_coach_postgres);
+
+/// After a recalibration the coach reads how the last signed period ended,
+/// even when a version in between was signed by one partner only (and so
+/// never in force); the recalibration page compares and links the same.
+async fn the_last_signed_period_is_the_previous_one(app: &TestApp) {
+    let (mut maya, mut jonas, mut coach, id) = full_partnership(app).await;
+    sign(app, &id, AGREEMENT).await;
+    for n in 0..2 {
+        during(app, n);
+        let form = with(
+            complete(&["missed"], &["kept", "kept"]),
+            "reports[0].wellbeing.stress",
+            "5",
+        );
+        record(&mut maya, &id, n, &form).await;
+    }
+    // Version 2: Maya signs a changed draft, which then changes again.
+    let store = app.store.as_ref();
+    let now = app.clock.now();
+    let p = store.partnership(&pid(&id)).await.unwrap().unwrap();
+    let changed = AGREEMENT.replace("minutes = 25", "minutes = 30");
+    let rev = store
+        .save_draft(&pid(&id), p.draft_revision, &changed, now)
+        .await
+        .unwrap();
+    let maya_id = user(app, "maya@example.org").await;
+    store
+        .sign_draft(&pid(&id), rev, &maya_id, now)
+        .await
+        .unwrap();
+    // Version 3: both sign.
+    sign(app, &id, &AGREEMENT.replace("minutes = 25", "minutes = 35")).await;
+    let versions = store.versions(&pid(&id)).await.unwrap();
+    let numbers: Vec<(i64, bool)> = versions
+        .iter()
+        .map(|v| (v.number, v.signed_at.is_some()))
+        .collect();
+    assert_eq!(numbers, [(1, true), (2, false), (3, true)]);
+
+    let page = coach.get("/coach").await;
+    let body = page.body.replace("&#39;", "'");
+    assert!(
+        body.contains("Version 1 ended at risk on 10 March 2026"),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("href=\"/p/{id}/dashboard?version=1\"")),
+        "{body}"
+    );
+    let page = jonas.get(&format!("/p/{id}/recalibration")).await;
+    assert!(
+        page.body.contains("compare?from=1&amp;to=3"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains(&format!("href=\"/p/{id}/dashboard?version=1\""))
+    );
+    assert_eq!(
+        jonas
+            .get(&format!("/p/{id}/dashboard?version=1"))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        jonas
+            .get(&format!("/p/{id}/dashboard?version=2"))
+            .await
+            .status,
+        404
+    );
+}
+
+on_both_databases!(the_last_signed_period_is_the_previous_one: previous_sqlite, previous_postgres);

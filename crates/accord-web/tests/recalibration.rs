@@ -204,3 +204,37 @@ async fn strangers_and_visitors_get_nothing() {
     let mut visitor = Client::new(&app);
     assert_eq!(visitor.get(&path).await.status, 303);
 }
+
+/// A check-in nobody recorded under version 1 keeps its page once version
+/// 2 is signed (the closed period's log links to it), shown by the
+/// schedule it belonged to; one before any version was signed is not found.
+async fn a_missed_checkin_of_a_closed_period_keeps_its_page(app: &TestApp) {
+    let (mut maya, mut jonas, _, id) = full_partnership(app).await;
+    sign(app, &id, &agreement()).await;
+    // Check-in 0 is missed; check-in 1 is recorded.
+    during(app, 1);
+    record(&mut maya, &id, 1, &stressed("2")).await;
+    let before = jonas.get(&path(&id, 0)).await;
+    assert_eq!(before.status, 200, "{}", before.body);
+    assert!(before.body.contains("status missed"), "{}", before.body);
+    // Version 2 is signed a day later.
+    app.clock.set(
+        start(1)
+            .checked_add(jiff::SignedDuration::from_hours(24))
+            .unwrap(),
+    );
+    sign(
+        app,
+        &id,
+        &agreement().replace("minutes = 25", "minutes = 30"),
+    )
+    .await;
+    let after = jonas.get(&path(&id, 0)).await;
+    assert_eq!(after.status, 200, "{}", after.body);
+    assert!(after.body.contains("status missed"), "{}", after.body);
+    assert_eq!(jonas.get(&path(&id, 1)).await.status, 200);
+    // Before version 1 was signed there was no check-in.
+    assert_eq!(jonas.get(&path(&id, -1)).await.status, 404);
+}
+
+on_both_databases!(a_missed_checkin_of_a_closed_period_keeps_its_page: missed_page_sqlite, missed_page_postgres);

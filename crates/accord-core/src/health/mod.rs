@@ -68,6 +68,16 @@ impl Verdict {
             Self::AtRisk => "at-risk",
         }
     }
+
+    /// The verdict as people read it: "On track", "Worth watching",
+    /// "At risk".
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Healthy => "On track",
+            Self::Watch => "Worth watching",
+            Self::AtRisk => "At risk",
+        }
+    }
 }
 
 /// Everything the partners look at when they recalibrate.

@@ -46,8 +46,9 @@ pub use trigger::{
     FILLER, Triggers, UncheckedTrigger, WellbeingTrigger, read_trigger, read_triggers,
 };
 
-use words::{count, dates, percent};
+use words::{count, dates};
 
+pub use words::percent;
 pub(crate) use words::{count as count_word, percent as percent_word};
 
 /// Consecutive check-ins with a missed commitment that raise a signal.

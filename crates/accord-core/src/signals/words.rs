@@ -30,8 +30,9 @@ pub(crate) fn number(word: &str) -> Option<u32> {
         .and_then(|n| u32::try_from(n).ok())
 }
 
-/// A fraction as a whole percentage ("38%").
-pub(crate) fn percent(rate: f64) -> String {
+/// A fraction as a whole percentage ("38%"), rounded half away from zero
+/// (0.625 is "63%"): every page and sentence shows rates through this.
+pub fn percent(rate: f64) -> String {
     format!("{:.0}%", (rate * 100.0).round())
 }
 

@@ -104,7 +104,9 @@ pub async fn get_health(
     let access = access::member(&state, &user, &id).await?;
     let asked = asked(&which)?;
     let store = state.store.as_ref();
-    let Some(PeriodOf { inforce, closed }) = period(store, &access.partnership.id, asked).await?
+    let Some(PeriodOf {
+        inforce, closed, ..
+    }) = period(store, &access.partnership.id, asked).await?
     else {
         return Err(match asked {
             Some(_) => AppError::NotFound,

@@ -118,10 +118,11 @@ pub fn parse_ms(ms: &str) -> Result<Timestamp, AppError> {
     Timestamp::from_millisecond(ms).map_err(|_| AppError::NotFound)
 }
 
-/// The check-in at `at` of the partnership's agreement in force, or one
-/// recorded under an earlier version (shown by that version's schedule, so
-/// that signing a new version never hides the history); not found when no
-/// version is in force or `at` is none of these.
+/// The check-in at `at`, shown by the schedule of the version it belongs
+/// to: the one it was recorded under, or else the one in force at `at`
+/// (so that signing a new version never hides the history, recorded or
+/// missed); not found when no version is in force or `at` is none of
+/// these.
 pub async fn load_subject(
     state: &AppState,
     id: &PartnershipId,
@@ -129,15 +130,20 @@ pub async fn load_subject(
     at: Timestamp,
 ) -> Result<Subject, AppError> {
     let store = state.store.as_ref();
-    let mut inforce = InForce::load(store, id).await?.ok_or(AppError::NotFound)?;
-    let earlier = inforce
-        .entry(at)
-        .map(|e| e.version)
-        .filter(|v| *v != inforce.version.number);
-    if let Some(version) = earlier {
-        inforce = InForce::load_version(store, id, Some(version))
-            .await?
-            .ok_or(AppError::NotFound)?;
+    let versions = store.versions(id).await?;
+    let current = running::signed(&versions, None).ok_or(AppError::NotFound)?;
+    let mut inforce = InForce::of(store, id, current.clone()).await?;
+    let belongs = match inforce.entry(at) {
+        Some(e) => Some(e.version),
+        None => versions
+            .iter()
+            .filter(|v| v.signed_at.is_some_and(|signed| signed <= at))
+            .map(|v| v.number)
+            .next_back(),
+    };
+    if let Some(number) = belongs.filter(|n| *n != inforce.version.number) {
+        let version = running::signed(&versions, Some(number)).ok_or(AppError::NotFound)?;
+        inforce = InForce::of(store, id, version.clone()).await?;
     }
     let occ = inforce
         .schedule

@@ -75,7 +75,10 @@ async fn row(state: &AppState, p: &accord_store::Partnership) -> Result<Row, App
         rank: (3, String::new()),
     };
     let store = state.store.as_ref();
-    let Some(inforce) = InForce::load(store, &p.id).await? else {
+    let Some(PeriodOf {
+        inforce, previous, ..
+    }) = period(store, &p.id, None).await?
+    else {
         return Ok(r);
     };
     let date = inforce
@@ -95,10 +98,12 @@ async fn row(state: &AppState, p: &accord_store::Partnership) -> Result<Row, App
         r.rank = (2, sort_date);
         return Ok(r);
     };
-    (r.state, r.word, r.rank.0) = match report.verdict {
-        Verdict::AtRisk => ("at-risk", "At risk", 0),
-        Verdict::Watch => ("watch", "Worth watching", 1),
-        Verdict::Healthy => ("healthy", "On track", 2),
+    r.state = report.verdict.as_str();
+    r.word = report.verdict.word();
+    r.rank.0 = match report.verdict {
+        Verdict::AtRisk => 0,
+        Verdict::Watch => 1,
+        Verdict::Healthy => 2,
     };
     r.rank.1 = sort_date;
     r.reason = report.reason.clone();
@@ -117,19 +122,24 @@ async fn row(state: &AppState, p: &accord_store::Partnership) -> Result<Row, App
         .collect();
     // Just recalibrated: nothing to judge yet, so say how the last period
     // ended, which is what the coach knows the partnership by.
-    if report.metrics.totals.held == 0 && inforce.version.number > 1 {
-        r.previous = previous(state, &inforce).await?;
+    if let (0, Some(number)) = (report.metrics.totals.held, previous) {
+        r.previous = ended(state, &inforce, number).await?;
     }
     Ok(r)
 }
 
-/// How the period before `inforce` ended, if it had a schedule.
-async fn previous(state: &AppState, inforce: &InForce) -> Result<Option<(i64, String)>, AppError> {
+/// How version `number`'s period ended (the one before `inforce`), if it
+/// had a schedule.
+async fn ended(
+    state: &AppState,
+    inforce: &InForce,
+    number: i64,
+) -> Result<Option<(i64, String)>, AppError> {
     let store = state.store.as_ref();
-    let number = inforce.version.number - 1;
     let Some(PeriodOf {
         inforce: before,
         closed,
+        ..
     }) = period(store, &inforce.id, Some(number)).await?
     else {
         return Ok(None);
@@ -137,11 +147,7 @@ async fn previous(state: &AppState, inforce: &InForce) -> Result<Option<(i64, St
     let Some((report, _)) = standing_until(store, &before, closed, state.clock.now()).await? else {
         return Ok(None);
     };
-    let verdict = match report.verdict {
-        Verdict::AtRisk => "at risk",
-        Verdict::Watch => "worth watching",
-        Verdict::Healthy => "on track",
-    };
+    let verdict = report.verdict.word().to_lowercase();
     let zone = match &inforce.schedule {
         Ok(s) => s.time_zone().clone(),
         Err(_) => jiff::tz::TimeZone::UTC,

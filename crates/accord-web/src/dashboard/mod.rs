@@ -136,12 +136,12 @@ pub struct DashboardPage {
 /// A rate as a whole percentage, "–" when there is none (nothing was
 /// reviewed): shared by every page that shows kept rates.
 pub fn percent(rate: Option<f64>) -> String {
-    rate.map_or_else(|| "–".to_owned(), |r| format!("{:.0}%", r * 100.0))
+    rate.map_or_else(|| "–".to_owned(), accord_core::signals::percent)
 }
 
 fn share(count: u32, rate: Option<f64>) -> String {
     match rate {
-        Some(r) => format!("{count} ({:.0}%)", r * 100.0),
+        Some(r) => format!("{count} ({})", accord_core::signals::percent(r)),
         None => count.to_string(),
     }
 }
@@ -201,11 +201,7 @@ fn fill(page: &mut DashboardPage, inforce: &InForce, report: &HealthReport) {
     };
     let zone = schedule.time_zone();
     page.verdict = report.verdict.as_str();
-    page.verdict_word = match report.verdict {
-        accord_core::health::Verdict::Healthy => "On track",
-        accord_core::health::Verdict::Watch => "Worth watching",
-        accord_core::health::Verdict::AtRisk => "At risk",
-    };
+    page.verdict_word = report.verdict.word();
     page.reason = report.reason.clone();
     page.signals = report
         .signals
@@ -329,7 +325,13 @@ pub async fn page(
         log: Vec::new(),
     };
     let store = state.store.as_ref();
-    let Some(PeriodOf { inforce, closed }) = period(store, &p.id, asked).await? else {
+    let Some(PeriodOf {
+        inforce,
+        closed,
+        versions,
+        ..
+    }) = period(store, &p.id, asked).await?
+    else {
         // An unknown or unsigned version is not there to show.
         return match asked {
             Some(_) => Err(AppError::NotFound),
@@ -337,7 +339,6 @@ pub async fn page(
         };
     };
     page.version = Some(inforce.version.number);
-    let versions = store.versions(&p.id).await?;
     let zone = match &inforce.schedule {
         Ok(s) => s.time_zone().clone(),
         Err(_) => jiff::tz::TimeZone::UTC,
@@ -359,4 +360,20 @@ pub async fn page(
         page.early = false;
     }
     Ok(page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{percent, share};
+
+    #[test]
+    fn rates_round_as_the_verdicts_sentences_do() {
+        // 5 of 8 (partly kept counts half) is 62.5%: the verdict's reason
+        // says 63%, and so must the figures beside it.
+        assert_eq!(percent(Some(0.625)), "63%");
+        assert_eq!(percent(Some(0.125)), "13%");
+        assert_eq!(percent(None), "–");
+        assert_eq!(share(5, Some(0.625)), "5 (63%)");
+        assert_eq!(share(0, None), "0");
+    }
 }

@@ -28,7 +28,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::dashboard::percent;
 use crate::error::AppError;
 use crate::partnerships::access::{self, Access};
-use crate::running::{InForce, standing};
+use crate::running::{InForce, PeriodOf, period, standing};
 use crate::state::AppState;
 use crate::versions::upload::replace_draft;
 use crate::views::Chrome;
@@ -219,12 +219,15 @@ async fn load(
         previous: None,
     };
     let store = state.store.as_ref();
-    let Some(inforce) = InForce::load(store, &p.id).await? else {
+    let Some(PeriodOf {
+        inforce, previous, ..
+    }) = period(store, &p.id, None).await?
+    else {
         return Ok(page);
     };
     let now = state.clock.now();
     page.version = Some(inforce.version.number);
-    page.previous = (inforce.version.number > 1).then(|| inforce.version.number - 1);
+    page.previous = previous;
     page.draft_changed = p.draft.trim() != inforce.version.toml.trim();
     let day = today(&inforce.agreement, now);
     page.due = due_line(&inforce.agreement, day.get());

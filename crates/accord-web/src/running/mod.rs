@@ -77,14 +77,19 @@ impl InForce {
         number: Option<i64>,
     ) -> Result<Option<Self>, AppError> {
         let versions = store.versions(id).await?;
-        let Some(version) = versions
-            .into_iter()
-            .rev()
-            .filter(|v| v.signed_at.is_some())
-            .find(|v| number.is_none_or(|n| v.number == n))
-        else {
+        let Some(version) = signed(&versions, number) else {
             return Ok(None);
         };
+        Self::of(store, id, version.clone()).await.map(Some)
+    }
+
+    /// `version`'s agreement with its schedule and the partnership's
+    /// history.
+    pub async fn of(
+        store: &dyn Store,
+        id: &PartnershipId,
+        version: Version,
+    ) -> Result<Self, AppError> {
         let agreement = parse_stored(&version.toml)?;
         let from = version.signed_at.unwrap_or(version.created_at);
         let schedule = Schedule::new(&agreement, from);
@@ -112,7 +117,7 @@ impl InForce {
             });
         }
         let members = store.members(id).await?;
-        Ok(Some(Self {
+        Ok(Self {
             id: id.clone(),
             version,
             agreement,
@@ -120,7 +125,7 @@ impl InForce {
             pauses,
             entries,
             members,
-        }))
+        })
     }
 
     /// The record at an occurrence, if one was made.
@@ -162,6 +167,16 @@ impl InForce {
         self.partners()
             .find(|m| self.party_of(&m.user_id) == Some(party))
     }
+}
+
+/// Signed version `number` among `versions` (oldest first), or the newest
+/// signed one when `None`.
+pub fn signed(versions: &[Version], number: Option<i64>) -> Option<&Version> {
+    versions
+        .iter()
+        .rev()
+        .filter(|v| v.signed_at.is_some())
+        .find(|v| number.is_none_or(|n| v.number == n))
 }
 
 /// The days a stored pause keeps check-ins paused (in the agreement's

@@ -14,13 +14,18 @@ use jiff::Timestamp;
 use super::InForce;
 use crate::error::AppError;
 
-/// A signed version with its period: the version's [`InForce`] and, when a
-/// later version has been signed, when that one took over.
+/// A signed version with its period: the version's [`InForce`], when a
+/// later signed version took over, and the signed version before it (a
+/// version one partner signed and the other never did is no period).
 pub struct PeriodOf {
     /// The version and what happened under it.
     pub inforce: InForce,
     /// When its period closed; `None` while it is in force.
     pub closed: Option<Timestamp>,
+    /// The signed version before it, if any.
+    pub previous: Option<i64>,
+    /// Every version of the partnership, oldest first.
+    pub versions: Vec<accord_store::Version>,
 }
 
 /// Signed version `number` (the one in force when `None`) and its period;
@@ -30,16 +35,25 @@ pub async fn period(
     id: &accord_store::PartnershipId,
     number: Option<i64>,
 ) -> Result<Option<PeriodOf>, AppError> {
-    let Some(inforce) = InForce::load_version(store, id, number).await? else {
+    let versions = store.versions(id).await?;
+    let Some(version) = super::signed(&versions, number).cloned() else {
         return Ok(None);
     };
-    let closed = store
-        .versions(id)
-        .await?
-        .iter()
-        .filter(|v| v.number > inforce.version.number)
-        .find_map(|v| v.signed_at);
-    Ok(Some(PeriodOf { inforce, closed }))
+    let signed = || versions.iter().filter(|v| v.signed_at.is_some());
+    let closed = signed()
+        .find(|v| v.number > version.number)
+        .and_then(|v| v.signed_at);
+    let previous = signed()
+        .filter(|v| v.number < version.number)
+        .map(|v| v.number)
+        .last();
+    let inforce = InForce::of(store, id, version).await?;
+    Ok(Some(PeriodOf {
+        inforce,
+        closed,
+        previous,
+        versions,
+    }))
 }
 
 /// The health report of the version in force at `now`, with the
