@@ -112,19 +112,22 @@ impl AppError {
     pub fn user_message(&self) -> String {
         match self {
             Self::Invalid { message, .. } => message.clone(),
-            Self::InvalidAgreement(d) => match d.len() {
-                1 => format!("The agreement is not valid: {}", d[0]),
-                n => format!(
-                    "The agreement is not valid ({n} problems); the first: {}",
-                    d[0]
+            Self::InvalidAgreement(d) => match d.as_slice() {
+                [] => "The agreement is not valid.".into(),
+                [one] => format!("The agreement is not valid: {one}"),
+                [first, ..] => format!(
+                    "The agreement is not valid ({} problems); the first: {first}",
+                    d.len()
                 ),
             },
             Self::Unauthenticated => "Log in to continue.".into(),
-            Self::InvalidCheckin(p) => match p.len() {
-                1 => p[0].message.clone(),
-                n => format!(
-                    "{n} things to fix before this check-in can be saved; the first: {}",
-                    p[0].message
+            Self::InvalidCheckin(p) => match p.as_slice() {
+                [] => "This check-in cannot be saved as it is.".into(),
+                [one] => one.message.clone(),
+                [first, ..] => format!(
+                    "{} things to fix before this check-in can be saved; the first: {}",
+                    p.len(),
+                    first.message
                 ),
             },
             Self::Forbidden(m) | Self::Conflict(m) | Self::Gone(m) => m.clone(),
@@ -322,5 +325,23 @@ impl IntoResponse for ApiError {
             );
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+
+    #[test]
+    fn empty_problem_lists_still_say_something() {
+        // Nothing builds these today; they must not panic if something does.
+        assert_eq!(
+            AppError::InvalidCheckin(Vec::new()).user_message(),
+            "This check-in cannot be saved as it is."
+        );
+        assert_eq!(
+            AppError::InvalidAgreement(Vec::new()).user_message(),
+            "The agreement is not valid."
+        );
     }
 }
