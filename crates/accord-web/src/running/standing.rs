@@ -46,7 +46,7 @@ pub async fn period(
     let previous = signed()
         .filter(|v| v.number < version.number)
         .map(|v| v.number)
-        .last();
+        .next_back();
     let inforce = InForce::of(store, id, version).await?;
     Ok(Some(PeriodOf {
         inforce,
