@@ -15,6 +15,8 @@ mod ladder;
 mod recap;
 mod status;
 
+use std::collections::HashSet;
+
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Agreement, Number, PartyId, WellbeingIndicator};
@@ -193,6 +195,12 @@ pub struct Problem {
 
 /// Checks a record against the agreement and the commitments due for
 /// review; every problem is reported, not only the first.
+///
+/// A list longer than what its items can refer to (more reports than
+/// parties; more indicator values, slips or scores than the party has
+/// goals, boundaries or tracked indicators) is refused as it stands, at its
+/// first item too many, without looking at its items: the work done stays
+/// in proportion to the agreement, whatever the record's size.
 pub fn check(
     agreement: &Agreement,
     expected: &[(PartyId, Vec<String>)],
@@ -214,7 +222,11 @@ pub fn check(
                 record.reports.len()
             ),
         );
+        if record.reports.len() > agreement.parties.len() {
+            return Err(problems);
+        }
     }
+    let mut reported = HashSet::new();
     for (i, report) in record.reports.iter().enumerate() {
         let at = |f: &str| format!("reports[{i}].{f}");
         let Some(party) = agreement.party(&report.party) else {
@@ -224,7 +236,7 @@ pub fn check(
             );
             continue;
         };
-        if record.reports[..i].iter().any(|r| r.party == report.party) {
+        if !reported.insert(&report.party) {
             problem(
                 at("party"),
                 format!("{} has two reports; give one.", party.name),
@@ -270,7 +282,56 @@ pub fn check(
                 problem(at(&format!("reviewed[{j}].obstacle")), too_long());
             }
         }
+        let goals = agreement.goals_of(&report.party).count();
+        let boundaries = agreement
+            .boundaries
+            .iter()
+            .filter(|b| b.party == report.party)
+            .count();
+        let (indicators, slips, wellbeing) = (
+            report.indicators.len() > goals,
+            report.slips.len() > boundaries,
+            report.wellbeing.len() > tracked.len(),
+        );
+        if indicators {
+            problem(
+                at(&format!("indicators[{goals}].goal")),
+                match goals {
+                    0 => format!("{name} has no goals, so there is no indicator to give."),
+                    _ => format!(
+                        "{name} has {goals} goal(s): give at most one indicator value for each."
+                    ),
+                },
+            );
+        }
+        if slips {
+            problem(
+                at(&format!("slips[{boundaries}].boundary")),
+                match boundaries {
+                    0 => format!("{name} has no boundaries, so none can have slipped."),
+                    _ => format!(
+                        "{name} has {boundaries} boundary(-ies): give each one that slipped once."
+                    ),
+                },
+            );
+        }
+        if wellbeing {
+            problem(
+                at(&format!(
+                    "wellbeing.{}",
+                    report.wellbeing[tracked.len()].indicator.as_str()
+                )),
+                match tracked.len() {
+                    0 => "The agreement tracks no well-being scores.".to_owned(),
+                    n => format!("The agreement tracks {n} well-being score(s): give each once."),
+                },
+            );
+        }
+        let mut seen = HashSet::new();
         for (j, v) in report.indicators.iter().enumerate() {
+            if indicators {
+                break;
+            }
             let goal = agreement.goals.get(v.goal);
             if goal.is_none_or(|g| g.party != report.party || g.indicator.is_none()) {
                 problem(
@@ -281,19 +342,29 @@ pub fn check(
                     ),
                 );
             }
-            if report.indicators[..j].iter().any(|o| o.goal == v.goal) {
+            if !seen.insert(v.goal) {
                 problem(
                     at(&format!("indicators[{j}].goal")),
                     "Give each indicator once.".into(),
                 );
             }
         }
+        let mut seen = HashSet::new();
         for (j, s) in report.slips.iter().enumerate() {
+            if slips {
+                break;
+            }
             let boundary = agreement.boundaries.get(s.boundary);
             if boundary.is_none_or(|b| b.party != report.party) {
                 problem(
                     at(&format!("slips[{j}].boundary")),
                     format!("Boundary {} is not one of {name}'s boundaries.", s.boundary),
+                );
+            }
+            if !seen.insert(s.boundary) {
+                problem(
+                    at(&format!("slips[{j}].boundary")),
+                    "Give each boundary that slipped once.".into(),
                 );
             }
             if s.note
@@ -314,7 +385,11 @@ pub fn check(
                 );
             }
         }
-        for (j, s) in report.wellbeing.iter().enumerate() {
+        let mut seen = HashSet::new();
+        for s in &report.wellbeing {
+            if wellbeing {
+                break;
+            }
             let field = at(&format!("wellbeing.{}", s.indicator.as_str()));
             if !tracked.contains(&s.indicator) {
                 problem(
@@ -323,10 +398,7 @@ pub fn check(
                 );
             } else if !(1..=5).contains(&s.score) {
                 problem(field, format!("A score is 1 to 5; {} was given.", s.score));
-            } else if report.wellbeing[..j]
-                .iter()
-                .any(|o| o.indicator == s.indicator)
-            {
+            } else if !seen.insert(s.indicator) {
                 problem(field, "Give each score once.".into());
             }
         }

@@ -161,6 +161,107 @@ fn a_good_record_passes_and_problems_name_their_fields() {
 }
 
 #[test]
+fn duplicate_slips_are_refused_like_duplicate_scores() {
+    // Jonas has two boundaries, so two slips are not too many.
+    let a = agreement("[[boundary]]\nparty = \"jonas\"\nrule = \"No calls on Sunday\"\n");
+    let expected = expected_commitments(&a, Some(&record(Outcome::Kept, Outcome::Kept)));
+    let mut r = record(Outcome::Kept, Outcome::Kept);
+    r.reports[1].slips = vec![
+        Slip {
+            boundary: 1,
+            note: None,
+        },
+        Slip {
+            boundary: 0,
+            note: None,
+        },
+    ];
+    assert_eq!(check(&a, &expected, &r), Ok(()));
+    r.reports[1].slips[0].boundary = 0;
+    let problems = check(&a, &expected, &r).expect_err("a slip given twice");
+    assert_eq!(
+        problems,
+        [Problem {
+            field: "reports[1].slips[1].boundary".into(),
+            message: "Give each boundary that slipped once.".into(),
+        }]
+    );
+}
+
+#[test]
+fn lists_longer_than_what_they_can_name_are_refused_unread() {
+    let a = agreement(TWO_STEPS);
+    let expected = expected_commitments(&a, Some(&record(Outcome::Kept, Outcome::Kept)));
+    let fields = |r: &CheckinRecord| -> Vec<String> {
+        check(&a, &expected, r)
+            .expect_err("too long")
+            .into_iter()
+            .map(|p| p.field)
+            .collect()
+    };
+
+    // More reports than parties: that is all there is to say, however
+    // many there are (each one is not looked at for duplicates).
+    let mut r = record(Outcome::Kept, Outcome::Kept);
+    let extra = r.reports[1].clone();
+    r.reports.extend(std::iter::repeat_n(extra, 10_000));
+    assert_eq!(fields(&r), ["reports"]);
+
+    // Maya has one goal: a second indicator value is one too many, and the
+    // 100 000 after it are not read.
+    let mut r = record(Outcome::Kept, Outcome::Kept);
+    let value = IndicatorValue {
+        goal: 0,
+        value: crate::model::Number::parse(1.0).expect("n"),
+    };
+    r.reports[0].indicators = vec![value; 10_001];
+    let problems = check(&a, &expected, &r).expect_err("too many");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].field, "reports[0].indicators[1].goal");
+    assert!(
+        problems[0].message.contains("1 goal"),
+        "{}",
+        problems[0].message
+    );
+
+    // Jonas has one boundary; Maya none.
+    let mut r = record(Outcome::Kept, Outcome::Kept);
+    let slip = Slip {
+        boundary: 0,
+        note: Some("x".repeat(MAX_TEXT + 1)),
+    };
+    r.reports[1].slips = vec![slip.clone(); 10_001];
+    r.reports[0].slips = vec![slip; 3];
+    assert_eq!(
+        fields(&r),
+        [
+            "reports[0].slips[0].boundary",
+            "reports[1].slips[1].boundary"
+        ]
+    );
+
+    // Two indicators are tracked: a third score is one too many.
+    let mut r = record(Outcome::Kept, Outcome::Kept);
+    let mut scores = r.reports[0].wellbeing.clone();
+    scores.extend(std::iter::repeat_n(
+        Score {
+            indicator: crate::model::WellbeingIndicator::Mood,
+            score: 9,
+        },
+        10_000,
+    ));
+    r.reports[0].wellbeing = scores;
+    let problems = check(&a, &expected, &r).expect_err("too many");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].field, "reports[0].wellbeing.mood");
+    assert!(
+        problems[0].message.contains("tracks 2 well-being"),
+        "{}",
+        problems[0].message
+    );
+}
+
+#[test]
 fn ladder_escalates_and_keeps_the_highest_step() {
     let a = agreement(TWO_STEPS);
     let mut history = Vec::new();

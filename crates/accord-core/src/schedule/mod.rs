@@ -15,12 +15,18 @@
 //! Occurrences are counted from the first one at or after the moment the
 //! agreement came into force; active weeks (for an interval of 2 or more
 //! weeks) are counted from the week (Monday to Sunday) of that moment.
+//!
+//! The series ends where jiff's range of instants does (the end of year
+//! 9999): asked for a check-in after the last one there is, the schedule
+//! answers with one at [`Timestamp::MAX`], after every instant, which is
+//! not a check-in ([`Schedule::occurrence_at`] and [`Schedule::between`]
+//! never give it).
 
 mod dates;
 
 use jiff::civil::{Date, DateTime, Time, Weekday as JiffWeekday};
 use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp, ToSpan, Zoned};
+use jiff::{SignedDuration, Span, Timestamp, ToSpan, Zoned};
 
 use crate::model::{Agreement, Facilitation, PartyId, Weekday};
 
@@ -52,6 +58,16 @@ pub struct Schedule {
     parties: Vec<PartyId>,
     /// The slot number (see [`Schedule::slot`]) of the first occurrence.
     first_slot: i64,
+}
+
+/// Where the start of a slot falls.
+enum SlotStart {
+    /// Before the first instant jiff can represent.
+    Before,
+    /// At this time.
+    At(Zoned),
+    /// After the last instant jiff can represent.
+    After,
 }
 
 /// One check-in of the series.
@@ -135,11 +151,12 @@ impl Schedule {
             first_slot: 0,
         };
         // The first slot at or after `from` is in week 0 or the next active
-        // week, so a short scan finds it.
-        schedule.first_slot = (0..)
-            .map(|slot| (slot, schedule.start_of_slot(slot)))
-            .find(|(_, start)| start.timestamp() >= from)
-            .map_or(0, |(slot, _)| slot);
+        // week (or past the end of time), so a short scan finds it.
+        let mut slot = 0;
+        while schedule.starts_before(slot, from) {
+            slot += 1;
+        }
+        schedule.first_slot = slot;
         Ok(schedule)
     }
 
@@ -167,46 +184,65 @@ impl Schedule {
     pub fn between(&self, start: Timestamp, end: Timestamp) -> Vec<Occurrence> {
         let mut out = Vec::new();
         let mut slot = self.first_slot_at_or_after(start);
-        loop {
-            let occ = self.occurrence(slot);
-            if occ.at() >= end {
-                return out;
-            }
+        while let Some(occ) = self.occurrence(slot)
+            && occ.at() < end
+        {
             out.push(occ);
             slot += 1;
         }
+        out
     }
 
-    /// The first check-in that starts at or after `at`.
+    /// The first check-in that starts at or after `at`; past the last one
+    /// jiff can represent, one at [`Timestamp::MAX`].
     pub fn next_after(&self, at: Timestamp) -> Occurrence {
-        self.occurrence(self.first_slot_at_or_after(at))
+        let slot = self.first_slot_at_or_after(at);
+        self.occurrence(slot).unwrap_or_else(|| self.beyond(slot))
     }
 
     /// The last check-in that started before `at`, if any did.
     pub fn last_before(&self, at: Timestamp) -> Option<Occurrence> {
         let slot = self.first_slot_at_or_after(at);
-        (slot > self.first_slot).then(|| self.occurrence(slot - 1))
+        (slot > self.first_slot)
+            .then(|| self.occurrence(slot - 1))
+            .flatten()
     }
 
     /// The check-in that starts exactly at `at`, if there is one.
     pub fn occurrence_at(&self, at: Timestamp) -> Option<Occurrence> {
-        let occ = self.next_after(at);
-        (occ.at() == at).then_some(occ)
+        self.occurrence(self.first_slot_at_or_after(at))
+            .filter(|occ| occ.at() == at)
     }
 
-    /// The occurrence with this number.
+    /// The occurrence with this number; past the last one jiff can
+    /// represent, one at [`Timestamp::MAX`].
     pub fn nth(&self, number: u32) -> Occurrence {
-        self.occurrence(self.first_slot + i64::from(number))
+        let slot = self.first_slot + i64::from(number);
+        self.occurrence(slot).unwrap_or_else(|| self.beyond(slot))
     }
 
     /// The time the civil date and agreed time map to in the zone.
     pub fn local(&self, date: Date, time: Time) -> Zoned {
-        let dt = DateTime::from_parts(date, time);
-        // `to_zoned` only fails beyond the supported range of years; the
-        // schedule never gets there, but stay total anyway.
+        self.local_checked(date, time).unwrap_or_else(|after| {
+            // Beyond the supported range of instants (the first or last
+            // day of jiff's years): the nearest instant there is, so that
+            // what comes before or after stays so.
+            let edge = if after {
+                Timestamp::MAX
+            } else {
+                Timestamp::MIN
+            };
+            edge.to_zoned(self.tz.clone())
+        })
+    }
+
+    /// The time the civil date and time map to in the zone, or whether it
+    /// lies after (`true`) or before (`false`) every instant jiff can
+    /// represent.
+    fn local_checked(&self, date: Date, time: Time) -> Result<Zoned, bool> {
         self.tz
-            .to_zoned(dt)
-            .unwrap_or_else(|_| Timestamp::UNIX_EPOCH.to_zoned(self.tz.clone()))
+            .to_zoned(DateTime::from_parts(date, time))
+            .map_err(|_| date.year() >= 0)
     }
 
     /// The civil date of an instant in the agreement's zone.
@@ -214,8 +250,21 @@ impl Schedule {
         at.to_zoned(self.tz.clone()).date()
     }
 
-    fn occurrence(&self, slot: i64) -> Occurrence {
-        let start = self.start_of_slot(slot);
+    /// The occurrence of a slot, if it starts at an instant jiff can
+    /// represent.
+    fn occurrence(&self, slot: i64) -> Option<Occurrence> {
+        match self.start_of_slot(slot) {
+            SlotStart::At(start) => Some(self.occurrence_from(slot, start)),
+            SlotStart::Before | SlotStart::After => None,
+        }
+    }
+
+    /// The stand-in for a slot past the end of time: at [`Timestamp::MAX`].
+    fn beyond(&self, slot: i64) -> Occurrence {
+        self.occurrence_from(slot, Timestamp::MAX.to_zoned(self.tz.clone()))
+    }
+
+    fn occurrence_from(&self, slot: i64, start: Zoned) -> Occurrence {
         let number = u32::try_from(slot - self.first_slot).unwrap_or(u32::MAX);
         let facilitator = match &self.facilitation {
             Some(Facilitation::Fixed(id)) => Some(id.clone()),
@@ -237,15 +286,47 @@ impl Schedule {
     }
 
     /// Slot `n` counts every agreed weekday of every active week from week
-    /// 0: slot = (active week index) × days + position in the week.
-    fn start_of_slot(&self, slot: i64) -> Zoned {
+    /// 0: slot = (active week index) × days + position in the week. A slot
+    /// whose date or time is out of jiff's range starts before or after
+    /// everything, never at some made-up instant.
+    fn start_of_slot(&self, slot: i64) -> SlotStart {
         let per_week = self.days.len() as i64;
         let active_week = slot.div_euclid(per_week);
         let position = slot.rem_euclid(per_week) as usize;
-        let days = active_week * self.interval * 7
-            + i64::from(self.days[position].to_monday_zero_offset());
-        let date = self.week0.checked_add(days.days()).unwrap_or(self.week0);
-        self.local(date, self.time)
+        let out_of_range = |forward: bool| {
+            if forward {
+                SlotStart::After
+            } else {
+                SlotStart::Before
+            }
+        };
+        let Some(days) = active_week
+            .checked_mul(self.interval)
+            .and_then(|d| d.checked_mul(7))
+            .and_then(|d| d.checked_add(i64::from(self.days[position].to_monday_zero_offset())))
+        else {
+            return out_of_range(slot >= 0);
+        };
+        let Some(date) = Span::new()
+            .try_days(days)
+            .ok()
+            .and_then(|span| self.week0.checked_add(span).ok())
+        else {
+            return out_of_range(days >= 0);
+        };
+        match self.local_checked(date, self.time) {
+            Ok(start) => SlotStart::At(start),
+            Err(after) => out_of_range(after),
+        }
+    }
+
+    /// Whether slot `slot` starts before `at` (or before everything).
+    fn starts_before(&self, slot: i64, at: Timestamp) -> bool {
+        match self.start_of_slot(slot) {
+            SlotStart::Before => true,
+            SlotStart::At(start) => start.timestamp() < at,
+            SlotStart::After => false,
+        }
     }
 
     fn first_slot_at_or_after(&self, at: Timestamp) -> i64 {
@@ -262,7 +343,9 @@ impl Schedule {
         // before the answer, and DST shifts never move a start by a week.
         let guess = ((weeks.div_euclid(self.interval)) - 1).max(0) * per_week;
         let mut slot = guess.max(self.first_slot);
-        while self.start_of_slot(slot).timestamp() < at {
+        // Ends: starts grow with the slot, and past the end of time a slot
+        // starts after everything.
+        while self.starts_before(slot, at) {
             slot += 1;
         }
         slot

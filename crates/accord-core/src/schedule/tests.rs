@@ -264,3 +264,104 @@ fn a_withdrawn_pause_keeps_the_days_it_already_covered() {
     // Over: unchanged.
     assert_eq!(pause.withdrawn_on(d("2026-04-01")), Some(pause));
 }
+
+/// A weekly agreement in `zone`, on Tuesdays at 08:00.
+fn weekly_in(zone: &str) -> Agreement {
+    let text = format!(
+        r#"
+format = 1
+timezone = "{zone}"
+
+[[party]]
+id = "maya"
+name = "Maya Chen"
+
+[[party]]
+id = "jonas"
+name = "Jonas Weber"
+
+[cadence]
+interval_weeks = 1
+weekdays = ["tuesday"]
+time = "08:00"
+minutes = 30
+facilitation = "rotating"
+"#
+    );
+    parse_toml(&text).expect("valid agreement")
+}
+
+#[test]
+fn the_ends_of_time_end_the_series_instead_of_looping() {
+    let max = Timestamp::MAX;
+    let min = Timestamp::MIN;
+    let days = |n: i64| SignedDuration::from_hours(24 * n);
+    let near_max = [
+        max,
+        max - SignedDuration::from_nanos(1),
+        max - days(1),
+        max - days(8),
+        max - days(30),
+        ts("9999-12-30T00:00:00Z"),
+    ];
+    // Zones far east and far west of UTC and one with summer time, so
+    // that the last civil day is cut short on either side.
+    for zone in [
+        "Europe/Berlin",
+        "Pacific/Kiritimati",
+        "Etc/GMT+12",
+        "America/New_York",
+    ] {
+        let a = weekly_in(zone);
+        let s = Schedule::new(&a, ts("2026-11-24T07:00:00Z")).expect("scheduled");
+        for at in near_max {
+            let next = s.next_after(at);
+            assert!(next.at() >= at, "{zone} {at}: {next:?}");
+            assert_eq!(s.occurrence_at(at), None, "{zone} {at}");
+            let found = s.between(at, max);
+            assert!(
+                found.len() <= 5 && found.iter().all(|o| at <= o.at() && o.at() < max),
+                "{zone} {at}: {found:?}"
+            );
+            assert!(found.windows(2).all(|w| w[0].at() < w[1].at()));
+            if let Some(last) = s.last_before(at) {
+                assert!(last.at() < at);
+            }
+        }
+        // The last real check-ins are still found, and the one after them
+        // is the stand-in after everything.
+        let last_weeks = s.between(max - days(30), max);
+        assert!(!last_weeks.is_empty(), "{zone}");
+        let last = last_weeks.last().expect("one");
+        assert_eq!(s.occurrence_at(last.at()).as_ref(), Some(last));
+        assert_eq!(s.next_after(last.at()), *last);
+        let beyond = s.next_after(last.at() + SignedDuration::from_secs(1));
+        assert_eq!(beyond.at(), max);
+        assert_eq!(beyond.number, last.number + 1);
+        assert_eq!(s.nth(u32::MAX).at(), max);
+        assert_eq!(s.between(min, min + days(30)), []);
+
+        // In force from (nearly) the end of time: no check-in at all.
+        for from in [max, max - days(1)] {
+            let s = Schedule::new(&a, from).expect("scheduled");
+            assert_eq!(s.nth(0).at(), max, "{zone}");
+            assert_eq!(s.next_after(from).at(), max);
+            assert_eq!(s.occurrence_at(max), None);
+            assert_eq!(s.between(from, max), []);
+            assert_eq!(s.last_before(max), None);
+        }
+
+        // In force from the beginning of time: the first Tuesday there is.
+        let s = Schedule::new(&a, min).expect("scheduled");
+        let first = s.nth(0);
+        assert!(first.at() >= min);
+        assert_eq!(first.start.weekday(), jiff::civil::Weekday::Tuesday);
+        assert_eq!(s.next_after(min), first);
+        assert_eq!(s.occurrence_at(min), None);
+        assert_eq!(s.occurrence_at(first.at()), Some(first.clone()));
+        assert_eq!(s.between(min, min + days(30)).len(), 5, "{zone}");
+        assert_eq!(s.last_before(min), None);
+        assert_eq!(s.next_after(max).at(), max);
+        assert_eq!(s.occurrence_at(max), None);
+    }
+}

@@ -20,6 +20,13 @@
 //! word where a number goes, an outcome that is not one) is a problem at
 //! its input; the engine's own paths into lists (`reports[0].slips[1].note`)
 //! are mapped back to the input they came from ([`placed`]).
+//!
+//! Every index is bounded by the agreement, never by what a client sends:
+//! reports, indicators, slips and scores are read for the agreement's
+//! parties, goals, boundaries and tracked indicators only (other names are
+//! ignored), and a row `reports[i].reviewed[j]` beyond the commitments due
+//! is a problem at `reports[i].reviewed`, not a reason to read that many
+//! rows.
 
 use std::collections::BTreeMap;
 
@@ -59,15 +66,32 @@ pub fn value<'a>(form: &'a Submitted, name: &str) -> &'a str {
 }
 
 /// How many commitments report `i` of the form reviews: as many rows as
-/// it sent, or, when it sent none, as many as are due.
-fn reviewed_rows(form: &Submitted, i: usize, due: usize) -> usize {
+/// it sent, or, when it sent none, as many as are due; never more than are
+/// due, since the form shows no more. The second value is the name of a
+/// row sent beyond those (`reports[0].reviewed[7]`), if one was.
+fn reviewed_rows(form: &Submitted, i: usize, due: usize) -> (usize, Option<String>) {
     let prefix = name(i, "reviewed[");
-    form.keys()
+    let mut rows = None;
+    let mut beyond = None;
+    for index in form
+        .keys()
         .filter_map(|k| k.strip_prefix(&prefix))
-        .filter_map(|rest| rest.split(']').next()?.parse::<usize>().ok())
-        .map(|j| j + 1)
-        .max()
-        .unwrap_or(due)
+        .filter_map(|rest| Some(rest.split_once(']')?.0))
+    {
+        if index.is_empty() || !index.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        match index.parse::<usize>() {
+            Ok(j) if j < due => rows = rows.max(Some(j + 1)),
+            // A row the form does not show, or a number too large to read.
+            _ => {
+                beyond.get_or_insert_with(|| format!("{prefix}{index}]"));
+            }
+        }
+    }
+    // When only rows beyond the due ones were sent, the due ones are read
+    // as if none were: the stray rows are the one problem.
+    (rows.unwrap_or(due), beyond)
 }
 
 /// Reads a number as people type it: `6`, `6.5`, `6,5`.
@@ -97,7 +121,24 @@ pub fn parse(
             .find(|(p, _)| p == &party.id)
             .map_or(&[], |(_, list)| list.as_slice());
         let mut reviewed = Vec::new();
-        for j in 0..reviewed_rows(form, i, due.len()) {
+        let (rows, beyond) = reviewed_rows(form, i, due.len());
+        if let Some(row) = beyond {
+            problem(
+                name(i, "reviewed"),
+                match due.len() {
+                    0 => format!(
+                        "{who} has no commitments to review, so there is no `{row}`: \
+                         send none."
+                    ),
+                    n => format!(
+                        "{who} has {n} commitment(s) to review, so there is no `{row}`: \
+                         send `reviewed[0]` to `reviewed[{}]` only.",
+                        n - 1
+                    ),
+                },
+            );
+        }
+        for j in 0..rows {
             let base = name(i, &format!("reviewed[{j}]"));
             let sent = value(form, &format!("{base}.commitment"));
             let commitment = if sent.trim().is_empty() {
@@ -391,6 +432,64 @@ track = ["stress"]
                 .filter(|f| **f == "reports[0].wellbeing.stress")
                 .count(),
             1
+        );
+    }
+
+    #[test]
+    fn rows_beyond_the_due_commitments_are_refused_not_read() {
+        let a = agreement();
+        // One commitment due for each.
+        let expected = checkin::expected_commitments(&a, None);
+        let f = form(&[
+            ("reports[0].reviewed[0].outcome", "kept"),
+            ("reports[0].reviewed[4000000000].outcome", "x"),
+            ("reports[0].reviewed[1].obstacle", "x"),
+            ("reports[1].reviewed[99999999999999999999999].outcome", "x"),
+            ("reports[1].reviewed[x].outcome", "ignored"),
+            ("reports[7].reviewed[0].outcome", "ignored"),
+            ("reports[0].indicators.4000000000", "1"),
+            ("reports[0].slips.4000000000", "on"),
+        ]);
+        let parsed = parse(&a, &expected, &f);
+        // Only the rows the form shows are read.
+        assert_eq!(parsed.record.reports.len(), 2);
+        for report in &parsed.record.reports {
+            assert_eq!(report.reviewed.len(), 1, "{report:?}");
+            assert!(report.indicators.is_empty() && report.slips.is_empty());
+        }
+        let errors = errors(&parsed.problems);
+        let maya = &errors["reports[0].reviewed"];
+        assert_eq!(maya.len(), 1, "{maya:?}");
+        assert!(
+            maya[0].contains("Maya has 1 commitment(s) to review")
+                && (maya[0].contains("`reports[0].reviewed[4000000000]`")
+                    || maya[0].contains("`reports[0].reviewed[1]`")),
+            "{maya:?}"
+        );
+        let jonas = &errors["reports[1].reviewed"];
+        assert!(
+            jonas[0].contains("`reports[1].reviewed[99999999999999999999999]`"),
+            "{jonas:?}"
+        );
+        // Jonas's due row was read as if none had been sent.
+        assert!(errors.contains_key("reports[1].reviewed[0].outcome"));
+
+        // Nothing due: any row is one too many.
+        let none = vec![
+            (a.parties[0].id.clone(), vec![]),
+            (a.parties[1].id.clone(), vec![]),
+        ];
+        let parsed = parse(
+            &a,
+            &none,
+            &form(&[("reports[1].reviewed[0].outcome", "kept")]),
+        );
+        assert!(parsed.record.reports.iter().all(|r| r.reviewed.is_empty()));
+        assert!(
+            super::errors(&parsed.problems)["reports[1].reviewed"][0]
+                .contains("no commitments to review"),
+            "{:?}",
+            parsed.problems
         );
     }
 
