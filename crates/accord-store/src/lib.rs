@@ -458,8 +458,16 @@ pub trait Store: Send + Sync {
         now: Timestamp,
         abandoned_before: Timestamp,
     ) -> Fut<'a, bool>;
-    /// Gives up a claim (a stored response stays).
-    fn release_idempotency_key<'a>(&'a self, user: &'a UserId, key: &'a str) -> Fut<'a, ()>;
+    /// Gives up the claim made at `claimed_at` (the `now` it was claimed
+    /// with). A stored response stays, and so does a later claim that took
+    /// this one over as abandoned: a slow request giving up late cannot
+    /// free the key under the retry that now holds it.
+    fn release_idempotency_key<'a>(
+        &'a self,
+        user: &'a UserId,
+        key: &'a str,
+        claimed_at: Timestamp,
+    ) -> Fut<'a, ()>;
     /// Stores the response to a request made with an idempotency key, in
     /// place of its claim; the first one stored wins.
     fn store_idempotent_response<'a>(
@@ -474,7 +482,8 @@ pub trait Store: Send + Sync {
 
     /// Everything of one partnership that `scope` may see, read in one
     /// snapshot, as the document of [`export`] made at `now`; `progress`
-    /// hears of each part ([`export::PARTS`]) once it is read. `None` when
+    /// hears of each part ([`export::PARTS`], in that order) as soon as it
+    /// is read, while the others are still being read. `None` when
     /// no partnership has this id, or the scope's member is not one of it.
     fn export_partnership<'a>(
         &'a self,

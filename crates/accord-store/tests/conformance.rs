@@ -185,13 +185,18 @@ struct TempPgDatabase {
 
 impl TempPgDatabase {
     async fn create(admin_url: &str) -> Self {
+        Self::create_with(admin_url, "").await.unwrap()
+    }
+
+    /// A database made with `options` after `CREATE DATABASE name` (a
+    /// constant of the test, such as a locale), or the server's refusal.
+    async fn create_with(admin_url: &str, options: &str) -> Result<Self, sqlx::Error> {
         let name = format!("accord_test_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+        let mut admin = sqlx::PgConnection::connect(admin_url).await?;
         // The name is ours (a UUID), so formatting it into SQL is safe.
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+        sqlx::raw_sql(&format!("CREATE DATABASE {name} {options}"))
             .execute(&mut admin)
-            .await
-            .unwrap();
+            .await?;
         // Same server and credentials, other database.
         let (base, query) = admin_url
             .split_once('?')
@@ -202,11 +207,11 @@ impl TempPgDatabase {
         } else {
             format!("{server}/{name}?{query}")
         };
-        Self {
+        Ok(Self {
             admin_url: admin_url.to_owned(),
             name,
             url,
-        }
+        })
     }
 
     async fn drop_now(self) {
@@ -284,10 +289,66 @@ async fn postgres_moves_a_partnership_to_a_fresh_database_and_from_sqlite() {
             .unwrap();
         export::round_trip(&sqlite, &to).await;
         export::round_trip(&from, &sqlite).await;
+        export::text_order_survives_a_move(&sqlite, &to).await;
+        export::text_order_survives_a_move(&from, &sqlite).await;
     })
     .await;
     first.drop_now().await;
     second.drop_now().await;
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}
+
+/// A database whose text collation is not byte order (ICU's `en-US`, as
+/// `initdb` gives most servers in some locale): exports still order text
+/// by bytes, so a partnership moved from or to SQLite exports the same
+/// bytes on both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_orders_exports_by_bytes_under_a_locale_collation() {
+    let Ok(admin_url) = std::env::var("ACCORD_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set ACCORD_TEST_POSTGRES_URL"
+        );
+        eprintln!("ACCORD_TEST_POSTGRES_URL is not set: PostgreSQL collation not tested");
+        return;
+    };
+    const EN_US: &str = "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'";
+    let db = match TempPgDatabase::create_with(&admin_url, EN_US).await {
+        Ok(db) => db,
+        Err(e) => {
+            // ICU databases need PostgreSQL 15 built with ICU (as packaged).
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI's PostgreSQL must make ICU databases: {e}"
+            );
+            eprintln!("no ICU database ({e}): PostgreSQL collation not tested");
+            return;
+        }
+    };
+    let url = db.url.clone();
+    let outcome = tokio::spawn(async move {
+        let pg = PgStore::connect(&url).await.unwrap();
+        // The database really orders these addresses otherwise.
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        let locale: Vec<String> = sqlx::query_scalar(
+            "SELECT e FROM (VALUES ('a.b'), ('a_c'), ('ab')) AS v(e) ORDER BY e",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        assert_ne!(locale, ["a.b", "a_c", "ab"]);
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite = SqliteStore::open(&dir.path().join("accord.db"))
+            .await
+            .unwrap();
+        export::text_order_survives_a_move(&sqlite, &pg).await;
+        export::text_order_survives_a_move(&pg, &sqlite).await;
+        export::round_trip(&sqlite, &pg).await;
+    })
+    .await;
+    db.drop_now().await;
     if let Err(failure) = outcome {
         std::panic::resume_unwind(failure.into_panic());
     }

@@ -75,10 +75,11 @@ pub const VERSION: u64 = 1;
 pub const NO_PASSWORD: &str = "!imported: no password yet, set one with a reset link";
 
 /// The parts of an export, in the order [`crate::Store::export_partnership`]
-/// reads them and reports them to its progress callback.
+/// reads them and reports them to its progress callback, each as soon as it
+/// is read. `people` comes last: they are the accounts the other parts name
+/// (the document still lists them before the members).
 pub const PARTS: [&str; 9] = [
     "partnership",
-    "people",
     "members",
     "versions",
     "check-ins",
@@ -86,6 +87,7 @@ pub const PARTS: [&str; 9] = [
     "preparations",
     "consequences",
     "pauses",
+    "people",
 ];
 
 /// One part read, as reported while exporting.
@@ -167,7 +169,8 @@ pub struct Export {
     pub scope: Scope,
     /// The partnership and its current draft.
     pub partnership: ExportedPartnership,
-    /// Everyone named elsewhere in the document, by e-mail address.
+    /// Everyone named elsewhere in the document, by e-mail address (text
+    /// is compared byte by byte here, whatever the database's collation).
     pub people: Vec<Person>,
     /// Partners first, then the coach; each by joining time.
     pub members: Vec<ExportedMember>,
@@ -181,7 +184,8 @@ pub struct Export {
     pub preparations: Vec<ExportedPreparation>,
     /// The consequence log, by occurrence, then in the order logged.
     pub consequences: Vec<ExportedConsequence>,
-    /// Pauses, withdrawn ones included, by first day, then proposal time.
+    /// Pauses, withdrawn ones included, by first day, then proposal time,
+    /// then id.
     pub pauses: Vec<ExportedPause>,
 }
 
@@ -414,11 +418,6 @@ impl Export {
     /// [`crate::Store::import_partnership`] checks this before writing.
     pub fn check_importable(&self) -> Result<(), ExportProblem> {
         check::importable(self)
-    }
-
-    /// The person with this id.
-    pub fn person(&self, id: &str) -> Option<&Person> {
-        self.people.iter().find(|p| p.id == id)
     }
 }
 

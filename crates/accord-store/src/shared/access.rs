@@ -89,9 +89,10 @@ pub(crate) const CLAIM_IDEMPOTENCY_KEY: &str = "INSERT INTO idempotency \
      (user_id, key, status, body, created_at, fingerprint) VALUES ($1, $2, 0, '', $3, NULL) \
      ON CONFLICT (user_id, key) DO UPDATE SET created_at = excluded.created_at \
      WHERE idempotency.status = 0 AND idempotency.created_at < $4";
-/// Gives a claim up (never a stored response).
-pub(crate) const RELEASE_IDEMPOTENCY_KEY: &str =
-    "DELETE FROM idempotency WHERE user_id = $1 AND key = $2 AND status = 0";
+/// Gives up the claim made at `$3` (never a stored response, nor a later
+/// claim that took an abandoned one over).
+pub(crate) const RELEASE_IDEMPOTENCY_KEY: &str = "DELETE FROM idempotency \
+     WHERE user_id = $1 AND key = $2 AND status = 0 AND created_at = $3";
 
 /// Writes module `access` with this part's query functions into the
 /// dialect module that expands it.
@@ -317,10 +318,12 @@ macro_rules! queries {
                 pool: &Pool,
                 user: &UserId,
                 key: &str,
+                claimed_at: Timestamp,
             ) -> Result<(), StoreError> {
                 sqlx::query(sql::RELEASE_IDEMPOTENCY_KEY)
                     .bind(user.as_str())
                     .bind(key)
+                    .bind(claimed_at.as_millisecond())
                     .execute(pool)
                     .await?;
                 Ok(())

@@ -7,6 +7,10 @@
 //! Lists are put in an order that does not depend on anything an import
 //! changes (a reused account's id or name): by time, then by e-mail
 //! address, then by the order of insertion, which an import repeats.
+//! Whatever orders by text (an address, a day, an id) is sorted in Rust,
+//! by bytes, in `export_read`: SQLite compares text by bytes, PostgreSQL by
+//! its database's collation, which may differ (`a_c` before `a.b`), and a
+//! partnership moved between the two must export the same bytes.
 
 use crate::StoreError;
 use crate::export::{ExportedPause, ExportedPreparation};
@@ -48,7 +52,8 @@ impl From<PauseRow> for ExportedPause {
     }
 }
 
-/// A preparation with its author's address, for ordering.
+/// A row of `preparations` (ordered by its author's address in
+/// `export_read`).
 #[derive(sqlx::FromRow)]
 pub(crate) struct PreparationRow {
     user_id: String,
@@ -81,25 +86,27 @@ pub(crate) const VISIBLE_NOTES: &str = "SELECT id, occurrence, author, private, 
      created_at FROM notes WHERE partnership_id = $1 AND (private = FALSE OR author = $2) \
      ORDER BY occurrence, created_at, seq";
 
-/// The columns of a [`PreparationRow`], ordered by occurrence and address.
+/// The columns of a [`PreparationRow`], in no order: `export_read` sorts
+/// them by occurrence and address.
 macro_rules! preparations_from {
     () => {
-        "SELECT pr.user_id, pr.occurrence, pr.committed, pr.happened, pr.want, pr.updated_at \
-         FROM preparations pr JOIN users u ON u.id = pr.user_id WHERE pr.partnership_id = $1 "
+        "SELECT user_id, occurrence, committed, happened, want, updated_at \
+         FROM preparations WHERE partnership_id = $1"
     };
 }
-pub(crate) const ALL_PREPARATIONS: &str =
-    concat!(preparations_from!(), "ORDER BY pr.occurrence, u.email");
+pub(crate) const ALL_PREPARATIONS: &str = preparations_from!();
 /// A partner's own preparations (`$2`), and the others' for check-ins
 /// that have opened (starting at or before `$3`).
 pub(crate) const VISIBLE_PREPARATIONS: &str = concat!(
     preparations_from!(),
-    "AND (pr.user_id = $2 OR pr.occurrence <= $3) ORDER BY pr.occurrence, u.email"
+    " AND (user_id = $2 OR occurrence <= $3)"
 );
 
+/// The pauses, in no order: `export_read` sorts them by first day, time
+/// proposed and id.
 pub(crate) const PAUSES: &str = "SELECT id, first_day, last_day, reason, proposed_by, \
      proposed_at, agreed_by, agreed_at, withdrawn_by, withdrawn_at \
-     FROM pauses WHERE partnership_id = $1 ORDER BY first_day, proposed_at, id";
+     FROM pauses WHERE partnership_id = $1";
 
 pub(crate) const INSERT_PARTNERSHIP: &str = "INSERT INTO partnerships \
      (id, title, created_at, draft, draft_revision, draft_updated_at) \
@@ -215,6 +222,9 @@ macro_rules! queries {
                     .into_iter()
                     .map(Member::try_from)
                     .collect::<Result<Vec<_>, _>>()?;
+                // Each part is reported as soon as it is read (in PARTS
+                // order), so that a long export shows where it is.
+                step("members", members.len());
                 let versions: Vec<drafts::VersionRow> = sqlx::query_as(drafts::VERSIONS)
                     .bind(id.as_str())
                     .fetch_all(&mut *tx)
@@ -224,10 +234,12 @@ macro_rules! queries {
                     .fetch_all(&mut *tx)
                     .await?;
                 let versions = drafts::assemble(versions, signatures);
+                step("versions", versions.len());
                 let checkins: Vec<running::CheckinRow> = sqlx::query_as(running::CHECKINS)
                     .bind(id.as_str())
                     .fetch_all(&mut *tx)
                     .await?;
+                step("check-ins", checkins.len());
                 let notes: Vec<running::NoteRow> = match scope {
                     ExportScope::Complete => sqlx::query_as(sql::ALL_NOTES).bind(id.as_str()),
                     ExportScope::Member { .. } => sqlx::query_as(sql::VISIBLE_NOTES)
@@ -236,6 +248,7 @@ macro_rules! queries {
                 }
                 .fetch_all(&mut *tx)
                 .await?;
+                step("notes", notes.len());
                 let preparations: Vec<sql::PreparationRow> = match preparations_of {
                     None => {
                         sqlx::query_as(sql::ALL_PREPARATIONS)
@@ -254,15 +267,18 @@ macro_rules! queries {
                             .await?
                     }
                 };
+                step("preparations", preparations.len());
                 let consequences: Vec<running::ConsequenceRow> =
                     sqlx::query_as(running::CONSEQUENCE_LOG)
                         .bind(id.as_str())
                         .fetch_all(&mut *tx)
                         .await?;
+                step("consequences", consequences.len());
                 let pauses: Vec<sql::PauseRow> = sqlx::query_as(sql::PAUSES)
                     .bind(id.as_str())
                     .fetch_all(&mut *tx)
                     .await?;
+                step("pauses", pauses.len());
                 let read = Read {
                     partnership,
                     scope: scope_text,
@@ -277,21 +293,15 @@ macro_rules! queries {
                         .collect::<Result<Vec<_>, _>>()?,
                     pauses: pauses.into_iter().map(Into::into).collect(),
                 };
+                // Last: the people are those the other parts name.
                 let mut people = Vec::new();
                 for person in read.people() {
                     if let Some(account) = user(&mut tx, &person).await? {
                         people.push(account);
                     }
                 }
-                tx.commit().await?;
                 step("people", people.len());
-                step("members", read.members.len());
-                step("versions", read.versions.len());
-                step("check-ins", read.checkins.len());
-                step("notes", read.notes.len());
-                step("preparations", read.preparations.len());
-                step("consequences", read.consequences.len());
-                step("pauses", read.pauses.len());
+                tx.commit().await?;
                 read.assemble(people, now).map(Some)
             }
 

@@ -1,8 +1,13 @@
 //! The rows of one partnership, read in one snapshot by
 //! `shared::export`'s query functions, made into the export document:
 //! people by e-mail address, members partners first, signatures by time,
-//! each check-in's record parsed so that it is exported as JSON, not as a
+//! preparations by occurrence and address, pauses by first day, each
+//! check-in's record parsed so that it is exported as JSON, not as a
 //! string. Kept apart from the SQL so that neither file grows too long.
+//!
+//! Text is sorted here, by bytes, never by SQL: PostgreSQL would compare
+//! it by its database's collation and SQLite by bytes, and the two orders
+//! differ (`a_c@…` before `a.b@…` in most locales, after it in bytes).
 
 use std::collections::BTreeSet;
 
@@ -95,6 +100,15 @@ impl Read {
                 toml: v.toml,
             });
         }
+        let mut preparations = Vec::new();
+        for r in self.preparations {
+            preparations.push((r.occurrence, email(&r.user)?, r));
+        }
+        preparations.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let mut pauses = self.pauses;
+        pauses.sort_by(|a, b| {
+            (&a.first_day, a.proposed_at, &a.id).cmp(&(&b.first_day, b.proposed_at, &b.id))
+        });
         let mut checkins = Vec::new();
         for c in self.checkins {
             let record = serde_json::from_str(&c.record).map_err(|e| {
@@ -146,7 +160,7 @@ impl Read {
                     created_at: n.created_at,
                 })
                 .collect(),
-            preparations: self.preparations,
+            preparations: preparations.into_iter().map(|(_, _, r)| r).collect(),
             consequences: self
                 .consequences
                 .into_iter()
@@ -159,7 +173,7 @@ impl Read {
                     fired_at: c.fired_at,
                 })
                 .collect(),
-            pauses: self.pauses,
+            pauses,
         })
     }
 }

@@ -373,8 +373,11 @@ macro_rules! store_impl {
                 &'a self,
                 user: &'a $crate::UserId,
                 key: &'a str,
+                claimed_at: jiff::Timestamp,
             ) -> $crate::Fut<'a, ()> {
-                Box::pin($q::access::release_idempotency_key(&self.pool, user, key))
+                Box::pin($q::access::release_idempotency_key(
+                    &self.pool, user, key, claimed_at,
+                ))
             }
             fn store_idempotent_response<'a>(
                 &'a self,

@@ -61,31 +61,58 @@ pub(crate) const INSERT_NOTIFICATION: &str = "INSERT INTO outbox \
      (id, partnership_id, user_id, channel, kind, dedupe, due_at, payload) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (dedupe) DO NOTHING";
 
-/// The claim without its dialect's locking clause: `$1` now, `$2` the end
-/// of the lease, `$3` the claim's random token (each row's token is it
-/// plus the row's id), `$4` the most rows to claim.
-macro_rules! claim_due {
-    ($locking:literal) => {
-        concat!(
-            "UPDATE outbox SET lease_until = $2, lease_token = $3 || '.' || id, \
-             attempts = attempts + 1, claimed_at = $1 \
-             WHERE id IN (SELECT id FROM outbox \
-             WHERE state = 'pending' AND due_at <= $1 \
-             AND (lease_until IS NULL OR lease_until <= $1) \
-             ORDER BY due_at LIMIT $4",
-            $locking,
-            ") RETURNING id, partnership_id, user_id, channel, kind, dedupe, due_at, payload, \
-             attempts, lease_token"
-        )
+/// The columns of a claimed row ([`OutgoingRow`]), as `RETURNING` gives them.
+macro_rules! claimed_columns {
+    () => {
+        " RETURNING outbox.id, partnership_id, user_id, channel, kind, dedupe, due_at, payload, \
+         attempts, lease_token"
+    };
+}
+
+/// The rows a claim takes, without its dialect's locking clause: the
+/// pending rows due by `$1` and not leased, earliest first, at most `$4`.
+macro_rules! due_rows {
+    () => {
+        "SELECT id FROM outbox \
+         WHERE state = 'pending' AND due_at <= $1 \
+         AND (lease_until IS NULL OR lease_until <= $1) \
+         ORDER BY due_at LIMIT $4"
+    };
+}
+
+/// What a claim sets on each row it takes: `$1` now, `$2` the end of the
+/// lease, `$3` the claim's random token (each row's token is it plus the
+/// row's id).
+macro_rules! lease_rows {
+    () => {
+        "UPDATE outbox SET lease_until = $2, lease_token = $3 || '.' || outbox.id, \
+         attempts = attempts + 1, claimed_at = $1 "
     };
 }
 
 /// The claim on PostgreSQL: rows locked by a concurrent claim are skipped
-/// rather than waited for, so every claimer gets rows of its own.
-pub(crate) const CLAIM_DUE_POSTGRES: &str = claim_due!(" FOR UPDATE SKIP LOCKED");
+/// rather than waited for, so every claimer gets rows of its own. The due
+/// rows are chosen and locked once, in a materialized CTE: as a subquery
+/// of `WHERE id IN (…)` the planner may run them again (for instance once
+/// per row of a nested loop), and a second run that skips other locks can
+/// pick further rows, claiming more than `$4`.
+pub(crate) const CLAIM_DUE_POSTGRES: &str = concat!(
+    "WITH due AS MATERIALIZED (",
+    due_rows!(),
+    " FOR UPDATE SKIP LOCKED) ",
+    lease_rows!(),
+    "FROM due WHERE outbox.id = due.id",
+    claimed_columns!()
+);
 /// The claim on SQLite, run in a write transaction: nobody else writes
-/// meanwhile.
-pub(crate) const CLAIM_DUE_SQLITE: &str = claim_due!("");
+/// meanwhile, so the subquery sees the same rows however often it runs.
+pub(crate) const CLAIM_DUE_SQLITE: &str = concat!(
+    lease_rows!(),
+    "WHERE id IN (",
+    due_rows!(),
+    ")",
+    claimed_columns!()
+);
 
 /// Ends the lease holder's claim: sent.
 pub(crate) const MARK_SENT: &str = "UPDATE outbox \
@@ -150,7 +177,7 @@ macro_rules! queries {
         pub(crate) mod outbox {
             use jiff::{SignedDuration, Timestamp};
 
-            use super::{CLAIM_DUE, Database, LOCK_PARTNERSHIP, Pool, begin_write};
+            use super::{CLAIM_DUE, Database, Pool, begin_write};
             use $crate::shared::missing;
             use $crate::shared::outbox as sql;
             use $crate::{
@@ -314,14 +341,7 @@ macro_rules! queries {
                 let mut tx = begin_write(pool).await?;
                 // Signing waits here, or this waits for signing: either
                 // way the version read next stays in force until commit.
-                let locked: Option<$crate::shared::partnerships::PartnershipRow> =
-                    sqlx::query_as(LOCK_PARTNERSHIP)
-                        .bind(partnership.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if locked.is_none() {
-                    return Err(StoreError::NotFound("partnership"));
-                }
+                super::running::lock_partnership(&mut tx, partnership).await?;
                 let in_force: Option<i64> = sqlx::query_scalar(sql::VERSION_IN_FORCE)
                     .bind(partnership.as_str())
                     .fetch_one(&mut *tx)
@@ -349,14 +369,8 @@ macro_rules! queries {
                 }
                 .rows_affected();
                 if moved == 0 {
-                    let known: i64 =
-                        sqlx::query_scalar($crate::shared::running::PARTNERSHIP_EXISTS)
-                            .bind(partnership.as_str())
-                            .fetch_one(&mut *tx)
-                            .await?;
-                    if known == 0 {
-                        return Err(StoreError::NotFound("partnership"));
-                    }
+                    // Another planner moved the plan first (the partnership
+                    // is there: it was locked above).
                     return Ok(false);
                 }
                 insert_rows(&mut tx, rows).await?;

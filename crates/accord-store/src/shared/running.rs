@@ -310,7 +310,7 @@ macro_rules! queries {
 
             /// Locks the partnership for the rest of the transaction, or
             /// fails with [`StoreError::NotFound`].
-            async fn lock_partnership(
+            pub(crate) async fn lock_partnership(
                 conn: &mut Conn,
                 partnership: &PartnershipId,
             ) -> Result<(), StoreError> {

@@ -231,8 +231,9 @@ async fn idempotency_keeps_the_first_response<S: Store + ?Sized>(store: &S) {
 }
 
 /// One claim per key across every process: a second is refused while the
-/// first holds, an abandoned one is taken over, a released one is free,
-/// and a stored response ends the claiming.
+/// first holds, an abandoned one is taken over (and its late release
+/// leaves the new claim), a released one is free, and a stored response
+/// ends the claiming.
 async fn idempotency_keys_are_claimed_once<S: Store + ?Sized>(store: &S, maya: &UserId) {
     let key = "claimed-key";
     assert!(
@@ -250,7 +251,10 @@ async fn idempotency_keys_are_claimed_once<S: Store + ?Sized>(store: &S, maya: &
             .unwrap()
     );
     // Given up, the key is free again.
-    store.release_idempotency_key(maya, key).await.unwrap();
+    store
+        .release_idempotency_key(maya, key, at(100))
+        .await
+        .unwrap();
     assert!(
         store
             .claim_idempotency_key(maya, key, at(200), at(140))
@@ -267,6 +271,18 @@ async fn idempotency_keys_are_claimed_once<S: Store + ?Sized>(store: &S, maya: &
     assert!(
         store
             .claim_idempotency_key(maya, key, at(300), at(240))
+            .await
+            .unwrap()
+    );
+    // The slow request whose claim was taken over gives up late: the claim
+    // that took over stays.
+    store
+        .release_idempotency_key(maya, key, at(200))
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .claim_idempotency_key(maya, key, at(301), at(241))
             .await
             .unwrap()
     );
@@ -290,7 +306,10 @@ async fn idempotency_keys_are_claimed_once<S: Store + ?Sized>(store: &S, maya: &
             .await
             .unwrap()
     );
-    store.release_idempotency_key(maya, key).await.unwrap();
+    store
+        .release_idempotency_key(maya, key, at(300))
+        .await
+        .unwrap();
     assert_eq!(
         store.idempotent_response(maya, key).await.unwrap(),
         Some(done)

@@ -479,15 +479,22 @@ where
     assert_eq!(a.enqueue(&rows).await.unwrap(), 500);
 
     async fn worker<S: Store>(store: S) -> Vec<(OutboxId, String)> {
+        const BATCH: u32 = 7;
         let mut mine = Vec::new();
         loop {
             let claimed = store
-                .claim_due(at(NOW), SignedDuration::from_mins(10), 7)
+                .claim_due(at(NOW), SignedDuration::from_mins(10), BATCH)
                 .await
                 .unwrap();
             if claimed.is_empty() {
                 return mine;
             }
+            // However the claims interleave, none takes more than it asked.
+            assert!(
+                claimed.len() <= BATCH as usize,
+                "claimed {} rows with a limit of {BATCH}",
+                claimed.len()
+            );
             for row in claimed {
                 assert_eq!(row.attempts, 1, "{row:?}");
                 assert!(

@@ -215,11 +215,15 @@ const CLAIM_HOLDS: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
 /// A claim on a key, held in the database so that every app process sees
 /// it; given up when dropped unless an answer was stored in its place (a
 /// request that failed, or was cancelled by its client, can be retried at
-/// once with the same key).
+/// once with the same key). Only this claim is given up, identified by the
+/// time it was made: a later request that took it over as abandoned keeps
+/// its own.
 struct Claim {
     store: std::sync::Arc<dyn accord_store::Store>,
     user: UserId,
     key: String,
+    /// The `now` the key was claimed with.
+    claimed_at: jiff::Timestamp,
     answered: bool,
 }
 
@@ -229,10 +233,14 @@ impl Drop for Claim {
             return;
         }
         let (store, user, key) = (self.store.clone(), self.user.clone(), self.key.clone());
+        let claimed_at = self.claimed_at;
         // Drop cannot wait; the runtime gives the claim up right after.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
-                if let Err(e) = store.release_idempotency_key(&user, &key).await {
+                if let Err(e) = store
+                    .release_idempotency_key(&user, &key, claimed_at)
+                    .await
+                {
                     tracing::warn!(error = %e, "an idempotency key could not be released; it frees itself in two minutes");
                 }
             });
@@ -317,6 +325,7 @@ where
         store: state.store.clone(),
         user: user.id.clone(),
         key: stored_key.clone(),
+        claimed_at: now,
         answered: false,
     };
     let (status, body) = run.await?;
