@@ -391,3 +391,184 @@ async fn the_recalibration_reminder_leads_to_its_page(app: &TestApp) {
 }
 
 on_both_databases!(the_recalibration_reminder_leads_to_its_page: recalibration_reminder_on_sqlite, recalibration_reminder_on_postgres);
+
+/// Signs `agreement` as the new version in force of `id`, by both.
+async fn sign_version(app: &TestApp, id: &PartnershipId, s: &Setup, agreement: &str) {
+    let p = app.store.partnership(id).await.unwrap().unwrap();
+    let now = app.clock_now();
+    let rev = app
+        .store
+        .save_draft(id, p.draft_revision, agreement, now)
+        .await
+        .unwrap();
+    app.store.sign_draft(id, rev, &s.maya, now).await.unwrap();
+    app.store.sign_draft(id, rev, &s.jonas, now).await.unwrap();
+}
+
+/// [`AGREEMENT`] with 45-minute check-ins: another version to sign.
+fn amended() -> String {
+    AGREEMENT.replace("minutes = 30", "minutes = 45")
+}
+
+/// Records Tuesday 24 November's check-in (08:00 Berlin) at 08:10 through
+/// the app's own path, which enqueues the recap to both partners.
+async fn record_tuesday(app: &TestApp, s: &Setup) {
+    app.clock.set("2026-11-24T07:10:00Z".parse().unwrap());
+    let inforce = accord_web::running::InForce::load(app.store.as_ref(), &s.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let report = |party: &str, commitment: &str| {
+        serde_json::json!({
+            "party": party,
+            "reviewed": [{"commitment": commitment, "outcome": "kept"}],
+            "win": "Kept the week",
+            "next_commitments": [commitment],
+            "next_step": "Put it in the calendar today",
+        })
+    };
+    let record: accord_core::checkin::CheckinRecord =
+        serde_json::from_value(serde_json::json!({"reports": [
+            report("maya", "Block three mornings"),
+            report("jonas", "Run Tuesday and Friday"),
+        ]}))
+        .unwrap();
+    accord_web::running::record(
+        &app.state,
+        &inforce,
+        &s.maya,
+        "2026-11-24T07:00:00Z".parse().unwrap(),
+        record,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+}
+
+/// A recap reports a check-in that happened: a version signed after it
+/// was recorded and before the worker got to it does not stop it (only
+/// reminders planned from the old version are dropped).
+async fn a_recap_goes_out_after_a_new_version(app: &TestApp) {
+    let s = signed(app).await;
+    let worker = Worker::new(app.state.clone(), 50).unwrap();
+    step_at(app, &worker, "2026-11-24T06:00:00Z").await;
+    record_tuesday(app, &s).await;
+    sign_version(app, &s.id, &s, &amended()).await;
+    assert_eq!(app.store.versions(&s.id).await.unwrap().len(), 2);
+    step_at(app, &worker, "2026-11-24T07:11:00Z").await;
+    for to in ["maya@example.org", "jonas@example.org"] {
+        let recaps: Vec<_> = subjects(app, to)
+            .into_iter()
+            .filter(|s| s == "Check-in recap: Maya and Jonas")
+            .collect();
+        assert_eq!(recaps.len(), 1, "{to}: {:?}", subjects(app, to));
+    }
+    assert_eq!(app.store.outbox_counts().await.unwrap().failed, 0);
+}
+on_both_databases!(a_recap_goes_out_after_a_new_version: recap_after_new_version_on_sqlite, recap_after_new_version_on_postgres);
+
+/// The missed-check-in notice reports something that happened too: it
+/// goes out though a new version is signed between the protocol firing
+/// and the notice's delivery.
+async fn a_missed_checkin_notice_goes_out_after_a_new_version(app: &TestApp) {
+    let s = signed(app).await;
+    let worker = Worker::new(app.state.clone(), 50).unwrap();
+    step_at(app, &worker, "2026-11-23T07:00:00Z").await;
+    step_at(app, &worker, "2026-11-24T06:00:00Z").await;
+    step_at(app, &worker, "2026-11-26T06:59:00Z").await;
+    // Thursday 08:00 Berlin: one step fires the protocol, which enqueues
+    // the notices; a new version is signed before the next step.
+    app.clock.set("2026-11-26T07:00:00Z".parse().unwrap());
+    let report = worker.step().await.unwrap();
+    assert_eq!((report.claimed, report.sent), (1, 1), "{report:?}");
+    assert_eq!(app.store.consequence_log(&s.id).await.unwrap().len(), 1);
+    let missed = |app: &TestApp| {
+        app.outbox
+            .sent()
+            .into_iter()
+            .filter(|m| m.subject == "Missed check-in: Maya and Jonas")
+            .map(|m| m.to)
+            .collect::<Vec<_>>()
+    };
+    assert!(missed(app).is_empty());
+    sign_version(app, &s.id, &s, &amended()).await;
+    step_at(app, &worker, "2026-11-26T07:00:00Z").await;
+    let mut to = missed(app);
+    to.sort();
+    assert_eq!(to, ["jonas@example.org", "maya@example.org"]);
+}
+on_both_databases!(a_missed_checkin_notice_goes_out_after_a_new_version: missed_notice_after_new_version_on_sqlite, missed_notice_after_new_version_on_postgres);
+
+/// One partnership whose stored history does not parse (a check-in
+/// record that is not JSON) fails its own rows and is skipped when
+/// planning; everyone else's reminders still go out.
+async fn one_broken_partnership_does_not_stop_the_others(app: &TestApp) {
+    let s = signed(app).await;
+    // A second partnership of the same two, signed at the same time.
+    let mut maya = Client::new(app);
+    maya.log_in("maya@example.org").await;
+    let second = start_partnership(&mut maya, "Second pact").await;
+    let link = invite(&mut maya, &second, "partner").await;
+    let mut jonas = Client::new(app);
+    jonas.log_in("jonas@example.org").await;
+    jonas.get(&link).await;
+    assert_eq!(jonas.post(&link, &[]).await.status, 303);
+    let second = PartnershipId::parse(&second).unwrap();
+    let text = AGREEMENT.replace("title = \"Maya and Jonas\"", "title = \"Second pact\"");
+    sign_version(app, &second, &s, &text).await;
+    let worker = Worker::new(app.state.clone(), 50).unwrap();
+    step_at(app, &worker, "2026-11-23T00:00:00Z").await;
+
+    // Its stored check-in of the week before goes bad.
+    app.store
+        .record_checkin(&accord_store::NewCheckin {
+            partnership: &second,
+            occurrence: "2026-11-17T07:00:00Z".parse().unwrap(),
+            version: 1,
+            record: "{ this is not JSON",
+            recorded_by: &s.maya,
+            note: None,
+            consequences: &[],
+            notifications: &[],
+            link: None,
+            now: app.clock_now(),
+        })
+        .await
+        .unwrap();
+
+    // Monday 08:00 Berlin: the preparation reminders planned for both are
+    // due. The broken partnership's fail (to be retried); the others go.
+    app.clock.set("2026-11-23T07:00:00Z".parse().unwrap());
+    let report = worker.step().await.unwrap();
+    assert_eq!(
+        (report.claimed, report.sent, report.failed),
+        (4, 2, 2),
+        "{report:?}"
+    );
+    step_at(app, &worker, "2026-11-23T07:00:00Z").await;
+    for to in ["maya@example.org", "jonas@example.org"] {
+        assert_eq!(
+            subjects(app, to),
+            ["Prepare for your check-in: Maya and Jonas"],
+            "{to}"
+        );
+    }
+
+    // A week on, both plans need extending: the broken one is skipped, the
+    // other planned, and its next preparation reminder goes out on time.
+    step_at(app, &worker, "2026-11-30T07:00:00Z").await;
+    for to in ["maya@example.org", "jonas@example.org"] {
+        let all = subjects(app, to);
+        let prep = all
+            .iter()
+            .filter(|s| *s == "Prepare for your check-in: Maya and Jonas")
+            .count();
+        assert_eq!(prep, 2, "{to}: {all:?}");
+        assert!(
+            all.iter().all(|s| !s.contains("Second pact")),
+            "{to}: {all:?}"
+        );
+    }
+}
+on_both_databases!(one_broken_partnership_does_not_stop_the_others: broken_partnership_on_sqlite, broken_partnership_on_postgres);

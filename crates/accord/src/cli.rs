@@ -117,7 +117,7 @@ pub struct WorkerArgs {
     #[arg(long, env = "ACCORD_WORKER_IDLE_MS", default_value_t = 2000, value_parser = clap::value_parser!(u64).range(10..=600_000))]
     pub idle_ms: u64,
     /// How many messages to claim per round.
-    #[arg(long, env = "ACCORD_WORKER_BATCH", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, env = "ACCORD_WORKER_BATCH", default_value_t = accord_web::worker::DEFAULT_BATCH, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub batch: u32,
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use accord_store::Store;
-use accord_web::worker::Worker;
+use accord_web::worker::{DEFAULT_BATCH, Worker};
 use accord_web::{AppState, Mailer, SmtpMailer, SystemClock};
 use anyhow::{Context, anyhow};
 use tracing_subscriber::EnvFilter;
@@ -90,13 +90,32 @@ async fn serve(config: config::Config, with_worker: bool) -> anyhow::Result<()> 
     );
     tracing::info!(%address, "listening");
     tokio::spawn(housekeeping(store));
-    if with_worker {
-        let worker = Worker::new(state.clone(), 50).map_err(|e| anyhow!("{e}"))?;
-        tokio::spawn(worker.run(SERVE_WORKER_IDLE, std::future::pending()));
+    // One signal listener, told to the server and the worker alike: the
+    // worker finishes the step under way (a mail accepted by SMTP is marked
+    // sent, not sent again after its lease) and stops. Dropping the sender
+    // (the server stopped with an error) stops the worker too.
+    let (stop, mut stopping) = tokio::sync::watch::channel(false);
+    let worker = if with_worker {
+        let worker = Worker::new(state.clone(), DEFAULT_BATCH).map_err(|e| anyhow!("{e}"))?;
+        Some(tokio::spawn(worker.run(SERVE_WORKER_IDLE, async move {
+            // Told to stop, or the sender is gone: either way, stop.
+            let _ = stopping.wait_for(|stop| *stop).await;
+        })))
+    } else {
+        None
+    };
+    let served = accord_web::serve(listener, state, async move {
+        shutdown().await;
+        let _ = stop.send(true);
+    })
+    .await;
+    if let Some(worker) = worker {
+        tracing::info!("stopping the worker once its step is done");
+        if let Err(e) = worker.await {
+            tracing::error!(error = %e, "the worker stopped abnormally");
+        }
     }
-    accord_web::serve(listener, state, shutdown())
-        .await
-        .context("the server stopped with an error")
+    served.context("the server stopped with an error")
 }
 
 /// Deletes expired sessions, reset tokens and old login failures, every ten

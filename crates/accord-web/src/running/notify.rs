@@ -22,7 +22,8 @@ pub struct Payload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
     /// The agreement version the message was planned from; the worker
-    /// drops it if another version is in force by then.
+    /// drops a reminder if another version is in force by then (a recap
+    /// or a missed-check-in notice goes out all the same).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
     /// The check-in it is about (unix ms); the worker drops reminders for

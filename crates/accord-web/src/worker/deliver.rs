@@ -2,7 +2,13 @@
 //! internal job (the missed-check-in check). Before sending a reminder the
 //! worker checks that it still applies: the same version in force, its
 //! check-in neither recorded nor paused. One that no longer applies is
-//! marked done without sending.
+//! marked done without sending. Other messages (a recap, a missed-check-in
+//! notice) report something that happened: they go out whatever version is
+//! in force by then.
+//!
+//! A partnership whose agreement in force cannot be read (a stored
+//! agreement or check-in that does not parse) fails its own rows, each
+//! with the reason; the rest of the batch goes out.
 
 use accord_core::checkin::{GRACE, when};
 use std::collections::HashMap;
@@ -22,20 +28,34 @@ use crate::webhook::{WebhookError, WebhookMessage, WebhookSender};
 /// The agreements in force that one step has read, by partnership: a batch
 /// holds many rows of the same partnership, and each needs its version,
 /// schedule and pauses, so each is read once per step, not once per row.
+/// One that could not be read is kept as why, so its other rows fail
+/// without reading it again.
 #[derive(Default)]
-pub struct Loaded(HashMap<PartnershipId, Option<InForce>>);
+pub struct Loaded(HashMap<PartnershipId, Result<Option<InForce>, String>>);
 
 impl Loaded {
+    /// The agreement in force (`None` when none is signed), or, when it
+    /// cannot be read, the failure of the row that needs it: that concerns
+    /// this partnership alone, not the whole batch.
     async fn get(
         &mut self,
         state: &AppState,
         id: &PartnershipId,
-    ) -> Result<Option<&InForce>, AppError> {
+    ) -> Result<Option<&InForce>, Failed> {
         if !self.0.contains_key(id) {
-            let inforce = InForce::load(state.store.as_ref(), id).await?;
+            let inforce = InForce::load(state.store.as_ref(), id).await.map_err(|e| {
+                tracing::error!(partnership = %id, error = %e, "could not read the agreement in force");
+                e.to_string()
+            });
             self.0.insert(id.clone(), inforce);
         }
-        Ok(self.0.get(id).and_then(Option::as_ref))
+        match self.0.get(id) {
+            Some(Ok(inforce)) => Ok(inforce.as_ref()),
+            Some(Err(why)) => Err(Failed::passing(format!(
+                "the agreement in force could not be read: {why}"
+            ))),
+            None => Ok(None),
+        }
     }
 }
 
@@ -60,6 +80,19 @@ impl Failed {
 /// Kinds that concern a check-in still to come.
 const BEFORE_CHECKIN: [&str; 2] = ["preparation", "checkin"];
 
+/// The kinds of reminder planned from a version's schedule (every
+/// [`ReminderKind::as_str`](accord_core::schedule::ReminderKind::as_str)):
+/// dropped once another version is in force, which plans its own. Other
+/// kinds (`recap`, `missed-checkin`) are sent whatever version is in force.
+const REMINDER_KINDS: [&str; 6] = [
+    "preparation",
+    "checkin",
+    "boundary",
+    "milestone",
+    "goal-due",
+    "recalibration",
+];
+
 /// Delivers `row`; `true` when it is done (sent, or no longer needed),
 /// `false` when this attempt failed (it is retried later or given up).
 pub async fn deliver(
@@ -70,9 +103,7 @@ pub async fn deliver(
     loaded: &mut Loaded,
 ) -> Result<bool, AppError> {
     let outcome = match row.channel {
-        Channel::Internal => missed_check(state, &row, now, loaded)
-            .await
-            .map(|()| Ok(())),
+        Channel::Internal => missed_check(state, &row, now, loaded).await,
         Channel::Email | Channel::Webhook => send(state, webhooks, &row, now, loaded).await,
     };
     match outcome? {
@@ -123,8 +154,15 @@ async fn send(
         return Ok(Ok(()));
     };
     let mut occurrence_end = None;
-    if let (Some(id), Some(version)) = (&row.partnership, payload.version) {
-        let inforce = loaded.get(state, id).await?;
+    if let (Some(id), Some(version), true) = (
+        &row.partnership,
+        payload.version,
+        REMINDER_KINDS.contains(&row.kind.as_str()),
+    ) {
+        let inforce = match loaded.get(state, id).await {
+            Ok(inforce) => inforce,
+            Err(failed) => return Ok(Err(failed)),
+        };
         let Some(inforce) = inforce.filter(|i| i.version.number == version) else {
             return Ok(Ok(()));
         };
@@ -222,18 +260,21 @@ async fn send(
 
 /// The job at the end of a check-in's grace window: if nothing was
 /// recorded and it is not paused, the missed-check-in protocol fires once:
-/// logged, and both partners are told what they agreed to do.
+/// logged, and both partners are told what they agreed to do. The job
+/// belongs to the version that planned it (a newer one plans its own); the
+/// notice it enqueues does not. The outer error is the database; the inner
+/// one an agreement in force that cannot be read.
 async fn missed_check(
     state: &AppState,
     row: &Outgoing,
     now: Timestamp,
     loaded: &mut Loaded,
-) -> Result<(), AppError> {
+) -> Result<Result<(), Failed>, AppError> {
     let (Some(id), Ok(job)) = (
         &row.partnership,
         serde_json::from_str::<serde_json::Value>(&row.payload),
     ) else {
-        return Ok(());
+        return Ok(Ok(()));
     };
     let version = job.get("version").and_then(serde_json::Value::as_i64);
     let Some(at) = job
@@ -241,20 +282,22 @@ async fn missed_check(
         .and_then(serde_json::Value::as_i64)
         .and_then(|ms| Timestamp::from_millisecond(ms).ok())
     else {
-        return Ok(());
+        return Ok(Ok(()));
     };
-    let Some(inforce) = loaded.get(state, id).await? else {
-        return Ok(());
+    let inforce = match loaded.get(state, id).await {
+        Ok(Some(inforce)) => inforce,
+        Ok(None) => return Ok(Ok(())),
+        Err(failed) => return Ok(Err(failed)),
     };
     let Ok(schedule) = &inforce.schedule else {
-        return Ok(());
+        return Ok(Ok(()));
     };
     if Some(inforce.version.number) != version
         || inforce.entry(at).is_some()
         || schedule.paused(at, &inforce.pauses)
         || schedule.occurrence_at(at).is_none()
     {
-        return Ok(());
+        return Ok(Ok(()));
     }
     let agreed = accord_core::model::filled(
         &inforce
@@ -328,5 +371,44 @@ async fn missed_check(
     if fired {
         tracing::info!(partnership = %id, checkin = %at, "missed check-in protocol fired");
     }
-    Ok(())
+    Ok(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use accord_core::model::{Number, PartyId};
+    use accord_core::schedule::{DatedEvent, DatedKind, ReminderKind};
+
+    use super::REMINDER_KINDS;
+
+    #[test]
+    fn every_kind_of_reminder_is_checked_against_the_version() {
+        let dated = |kind| {
+            ReminderKind::Dated(DatedEvent {
+                date: jiff::civil::date(2026, 12, 15),
+                kind,
+                summary: String::new(),
+            })
+        };
+        let (Ok(party), Ok(value)) = (PartyId::parse("maya"), Number::parse(3.0)) else {
+            panic!("a party id and a number");
+        };
+        let kinds = [
+            ReminderKind::Preparation,
+            ReminderKind::Checkin,
+            ReminderKind::Boundary { boundary: 0 },
+            dated(DatedKind::Milestone {
+                party: party.clone(),
+                goal: 0,
+                value,
+            }),
+            dated(DatedKind::GoalDue { party, goal: 0 }),
+            dated(DatedKind::Recalibration),
+        ];
+        let words: Vec<&str> = kinds.iter().map(ReminderKind::as_str).collect();
+        assert_eq!(words, REMINDER_KINDS);
+        for other in ["recap", "missed-checkin"] {
+            assert!(!REMINDER_KINDS.contains(&other));
+        }
+    }
 }

@@ -26,6 +26,9 @@ use crate::webhook::WebhookSender;
 
 /// Attempts before a message is given up.
 pub const MAX_ATTEMPTS: i64 = 8;
+/// Rows claimed per step unless told otherwise: the worker inside
+/// `accord serve`, and `accord worker` without `--batch`.
+pub const DEFAULT_BATCH: u32 = 50;
 /// How far ahead reminders are planned.
 pub const HORIZON: SignedDuration = SignedDuration::from_hours(48);
 /// How long a claimed row stays with its worker before another may take

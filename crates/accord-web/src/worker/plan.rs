@@ -23,13 +23,25 @@ use crate::running::notify::{self, Message};
 use crate::state::AppState;
 
 /// Extends the plans that end within half the horizon; returns how many.
+///
+/// A partnership that cannot be planned (its stored agreement or a stored
+/// check-in does not parse, say) is logged and skipped: the others are
+/// planned all the same. It stays due, so it is tried again next step.
 pub async fn plan_due(state: &AppState, now: Timestamp, limit: u32) -> Result<usize, AppError> {
     let before = now.checked_add(HORIZON / 2).unwrap_or(now);
     let due = state.store.partnerships_to_plan(before, limit).await?;
     let mut planned = 0;
     for id in due {
-        if plan(state, &id, now).await? {
-            planned += 1;
+        match plan(state, &id, now).await {
+            Ok(true) => planned += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(
+                    partnership = %id,
+                    error = %e,
+                    "could not plan the partnership's reminders; skipped"
+                );
+            }
         }
     }
     Ok(planned)
