@@ -69,3 +69,54 @@ async fn review_rows_beyond_the_due_commitments_are_refused_not_read() {
     let saved = post(&mut maya, &path(&id, 0), &form).await;
     assert_eq!(saved.status, 303, "{}", saved.body);
 }
+
+/// A stored record naming a goal or boundary the agreement does not have
+/// (a hand-edited import, say) is shown with a stand-in label, even at the
+/// largest index, instead of failing the page.
+#[tokio::test]
+async fn records_naming_what_is_not_there_still_show() {
+    let app = spawn_app().await;
+    let (mut maya, _, _, id) = signed(&app).await;
+    during(&app, 0);
+    let mut form = complete(&["kept"], &["kept", "kept"]);
+    form.push(("reports[0].indicators.0".into(), "3".into()));
+    record(&mut maya, &id, 0, &form).await;
+    let stored = app
+        .store
+        .checkin(&pid(&id), start(0))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut record: serde_json::Value = serde_json::from_str(&stored.record).unwrap();
+    record["reports"][0]["indicators"][0]["goal"] = serde_json::json!(u64::MAX);
+    record["reports"][0]["slips"] = serde_json::json!([{ "boundary": u64::MAX }]);
+    let maya_id = user(&app, "maya@example.org").await;
+    during(&app, 1);
+    app.store
+        .record_checkin(&accord_store::NewCheckin {
+            partnership: &pid(&id),
+            occurrence: start(1),
+            version: stored.version,
+            record: &record.to_string(),
+            recorded_by: &maya_id,
+            note: None,
+            consequences: &[],
+            notifications: &[],
+            link: None,
+            now: start(1),
+        })
+        .await
+        .unwrap();
+    let page = maya.get(&path(&id, 1)).await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains(&format!("Goal {}", u64::MAX)),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(&format!("Boundary {}", u64::MAX)),
+        "{}",
+        page.body
+    );
+}

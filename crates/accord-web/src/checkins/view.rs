@@ -111,7 +111,7 @@ pub fn reports(agreement: &Agreement, record: &CheckinRecord) -> Vec<ReportView>
                     let goal = agreement.goals.get(v.goal);
                     let label = goal
                         .and_then(|g| g.indicator.clone())
-                        .unwrap_or_else(|| format!("Goal {}", v.goal + 1));
+                        .unwrap_or_else(|| format!("Goal {}", v.goal.saturating_add(1)));
                     let unit = goal.and_then(|g| g.unit.as_deref()).unwrap_or("");
                     (label, format!("{} {unit}", v.value).trim().to_owned())
                 })
@@ -121,7 +121,7 @@ pub fn reports(agreement: &Agreement, record: &CheckinRecord) -> Vec<ReportView>
                 .iter()
                 .map(|s| {
                     let rule = agreement.boundaries.get(s.boundary).map_or_else(
-                        || format!("Boundary {}", s.boundary + 1),
+                        || format!("Boundary {}", s.boundary.saturating_add(1)),
                         |b| b.rule.clone(),
                     );
                     (rule, s.note.clone().unwrap_or_default())
