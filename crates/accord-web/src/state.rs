@@ -65,6 +65,9 @@ pub struct Inner {
     pub mailer: Option<Arc<dyn Mailer>>,
     /// The operator's settings.
     pub settings: Settings,
+    /// The secret that signs check-in links, once read (see
+    /// [`crate::running::links`]).
+    pub link_secret: tokio::sync::OnceCell<String>,
 }
 
 impl AppState {
@@ -80,6 +83,7 @@ impl AppState {
             clock,
             mailer,
             settings,
+            link_secret: tokio::sync::OnceCell::new(),
         }))
     }
 }

@@ -441,16 +441,9 @@ async fn a_reminder_link_works_once(app: &TestApp) {
     let jonas_id = user(app, "jonas@example.org").await;
     let now = app.clock.now();
     let week = now.checked_add(SignedDuration::from_hours(24 * 7)).unwrap();
-    let token = links::create(
-        app.store.as_ref(),
-        &pid(&id),
-        start(0),
-        &jonas_id,
-        week,
-        now,
-    )
-    .await
-    .unwrap();
+    let token = links::create(&app.state, &pid(&id), start(0), &jonas_id, week, now)
+        .await
+        .unwrap();
     during(app, 0);
     let mut anonymous = Client::new(app);
     let page = anonymous.get(&format!("/c/{token}")).await;
@@ -502,16 +495,9 @@ async fn a_reminder_link_works_once(app: &TestApp) {
     // Expired: 410. A link for next week's check-in, valid one hour.
     let now = app.clock.now();
     let hour = now.checked_add(SignedDuration::from_hours(1)).unwrap();
-    let token = links::create(
-        app.store.as_ref(),
-        &pid(&id),
-        start(1),
-        &jonas_id,
-        hour,
-        now,
-    )
-    .await
-    .unwrap();
+    let token = links::create(&app.state, &pid(&id), start(1), &jonas_id, hour, now)
+        .await
+        .unwrap();
     let page = anonymous.get(&format!("/c/{token}")).await;
     assert_eq!(page.status, 200);
     // Preparing through it works (and uses it up) …
@@ -529,16 +515,9 @@ async fn a_reminder_link_works_once(app: &TestApp) {
     assert!(prepared.body.contains("Your preparation is saved"));
     let preps = app.store.preparations(&pid(&id), start(1)).await.unwrap();
     assert_eq!(preps.len(), 1);
-    let token = links::create(
-        app.store.as_ref(),
-        &pid(&id),
-        start(1),
-        &jonas_id,
-        hour,
-        now,
-    )
-    .await
-    .unwrap();
+    let token = links::create(&app.state, &pid(&id), start(1), &jonas_id, hour, now)
+        .await
+        .unwrap();
     app.clock.advance(SignedDuration::from_hours(2));
     let expired = anonymous.get(&format!("/c/{token}")).await;
     assert_eq!(expired.status, 410, "{}", expired.body);

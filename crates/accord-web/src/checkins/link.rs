@@ -54,7 +54,7 @@ async fn view_of(
     visitor: &Visitor,
     token: &str,
 ) -> Result<(Viewer, Subject), AppError> {
-    let link = links::open(state.store.as_ref(), token, state.clock.now()).await?;
+    let link = links::open(state, token, state.clock.now()).await?;
     // Someone who has left the partnership since gets nothing.
     let role = state
         .store

@@ -2,13 +2,14 @@
 //! person without logging in.
 //!
 //! A link carries a random id and an HMAC-SHA256 of it under a server
-//! secret (kept in the database so every process agrees), so a forged or
-//! altered link is refused before any lookup. The id names a stored row
+//! secret (kept in the database so every process agrees, and read once per
+//! process: it never changes), so a forged or altered link is refused
+//! before any lookup. The id names a stored row
 //! that binds the link to its partnership, check-in and person, with an
 //! expiry; the link is used up by the first form it submits, not by
 //! opening it, so a mail scanner that fetches links does not spend it.
 
-use accord_store::{CheckinLink, LinkId, NewCheckinLink, PartnershipId, Store, UserId};
+use accord_store::{CheckinLink, LinkId, NewCheckinLink, PartnershipId, UserId};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
@@ -17,12 +18,25 @@ use sha2::Sha256;
 
 use crate::auth::tokens::new_token;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// The name of the server secret that signs check-in links.
 const SECRET: &str = "checkin-links";
 
-async fn secret(store: &dyn Store) -> Result<String, AppError> {
-    Ok(store.server_secret(SECRET, &new_token()).await?)
+/// The signing secret: from the database the first time this process
+/// needs it (stored there first if no process has yet), then kept.
+async fn secret(state: &AppState) -> Result<&str, AppError> {
+    let secret = state
+        .link_secret
+        .get_or_try_init(|| async {
+            state
+                .store
+                .server_secret(SECRET, &new_token())
+                .await
+                .map_err(AppError::from)
+        })
+        .await?;
+    Ok(secret)
 }
 
 fn mac(secret: &str, id: &LinkId) -> Result<Hmac<Sha256>, AppError> {
@@ -36,7 +50,7 @@ fn mac(secret: &str, id: &LinkId) -> Result<Hmac<Sha256>, AppError> {
 /// Makes a link for `user` to the check-in at `occurrence`, valid until
 /// `expires_at`, and returns its token (the last part of `/c/{token}`).
 pub async fn create(
-    store: &dyn Store,
+    state: &AppState,
     partnership: &PartnershipId,
     occurrence: Timestamp,
     user: &UserId,
@@ -44,7 +58,8 @@ pub async fn create(
     now: Timestamp,
 ) -> Result<String, AppError> {
     let id = LinkId::random();
-    store
+    state
+        .store
         .create_checkin_link(&NewCheckinLink {
             id: &id,
             partnership,
@@ -54,7 +69,7 @@ pub async fn create(
             now,
         })
         .await?;
-    let tag = mac(&secret(store).await?, &id)?.finalize().into_bytes();
+    let tag = mac(secret(state).await?, &id)?.finalize().into_bytes();
     Ok(format!(
         "{}.{}",
         id.as_str().replace('-', ""),
@@ -65,16 +80,20 @@ pub async fn create(
 /// The link a token names, if its signature holds and it can still be
 /// used at `now`; a used or expired link is [`AppError::Gone`], anything
 /// else (forged, altered, unknown) is [`AppError::NotFound`].
-pub async fn open(store: &dyn Store, token: &str, now: Timestamp) -> Result<CheckinLink, AppError> {
+pub async fn open(state: &AppState, token: &str, now: Timestamp) -> Result<CheckinLink, AppError> {
     let (id, tag) = token.split_once('.').ok_or(AppError::NotFound)?;
     let id = LinkId::parse(id).ok_or(AppError::NotFound)?;
     let tag = URL_SAFE_NO_PAD
         .decode(tag)
         .map_err(|_| AppError::NotFound)?;
-    mac(&secret(store).await?, &id)?
+    mac(secret(state).await?, &id)?
         .verify_slice(&tag)
         .map_err(|_| AppError::NotFound)?;
-    let link = store.checkin_link(&id).await?.ok_or(AppError::NotFound)?;
+    let link = state
+        .store
+        .checkin_link(&id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if link.used_at.is_some() {
         return Err(AppError::Gone(
             "This check-in link has been used already. Log in to see the check-in.".into(),

@@ -201,15 +201,7 @@ async fn send(
                 occurrence_end,
             ) {
                 let at = Timestamp::from_millisecond(ms).unwrap_or(now);
-                let token = links::create(
-                    state.store.as_ref(),
-                    id,
-                    at,
-                    user_id,
-                    expires.timestamp(),
-                    now,
-                )
-                .await?;
+                let token = links::create(state, id, at, user_id, expires.timestamp(), now).await?;
                 body.push_str(&format!(
                     "\n\nOpen this check-in without logging in: {}/c/{token}\n\
                      (the link is yours alone; it works once, until {}).",
