@@ -29,6 +29,19 @@ pub enum StoreError {
     /// A single-use check-in link could not be used; nothing was written.
     #[error(transparent)]
     Link(#[from] LinkProblem),
+    /// A write made under an idempotency key ([`crate::Keyed`]) found an
+    /// answer stored under it already: nothing was written, and this is
+    /// the answer to send again.
+    #[error("an answer is stored under this idempotency key")]
+    Replay(Box<StoredResponse>),
+    /// A write made under an idempotency key found another transaction
+    /// holding the key (a request with it in flight): nothing was written.
+    #[error("a request with this idempotency key is in flight")]
+    KeyInFlight,
+    /// The answer to store under an idempotency key could not be made;
+    /// nothing was written.
+    #[error("the answer to store could not be made: {0}")]
+    Answer(String),
     /// The database failed; details are for the log, never for users.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),

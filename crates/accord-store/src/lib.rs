@@ -37,6 +37,7 @@
 
 mod error;
 pub mod export;
+mod keyed;
 mod postgres;
 mod shared;
 mod sqlite;
@@ -48,6 +49,7 @@ use std::future::Future;
 use jiff::{SignedDuration, Timestamp};
 
 pub use error::{StoreError, StoredResponse};
+pub use keyed::{Answer, AnswerFn, Keyed};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::*;
@@ -156,7 +158,19 @@ pub trait Store: Send + Sync {
 
     /// Starts a partnership with its creator as first partner and the
     /// given first draft at revision 1.
-    fn create_partnership<'a>(&'a self, new: &'a NewPartnership<'a>) -> Fut<'a, Partnership>;
+    fn create_partnership<'a>(&'a self, new: &'a NewPartnership<'a>) -> Fut<'a, Partnership> {
+        self.create_partnership_keyed(new, None)
+    }
+    /// [`Store::create_partnership`] under an idempotency key.
+    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
+    /// is stored under the key already ([`StoreError::Replay`]) or another
+    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
+    /// answer is stored in the same transaction.
+    fn create_partnership_keyed<'a>(
+        &'a self,
+        new: &'a NewPartnership<'a>,
+        keyed: Option<&'a Keyed<Partnership>>,
+    ) -> Fut<'a, Partnership>;
     /// The partnership with this id, whoever asks: callers check membership.
     fn partnership<'a>(&'a self, id: &'a PartnershipId) -> Fut<'a, Option<Partnership>>;
     /// The partnerships the user belongs to, oldest first, with their role.
@@ -173,7 +187,19 @@ pub trait Store: Send + Sync {
     // --- Invitations ----------------------------------------------------
 
     /// Stores an invitation.
-    fn create_invitation<'a>(&'a self, new: &'a NewInvitation<'a>) -> Fut<'a, Invitation>;
+    fn create_invitation<'a>(&'a self, new: &'a NewInvitation<'a>) -> Fut<'a, Invitation> {
+        self.create_invitation_keyed(new, None)
+    }
+    /// [`Store::create_invitation`] under an idempotency key.
+    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
+    /// is stored under the key already ([`StoreError::Replay`]) or another
+    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
+    /// answer is stored in the same transaction.
+    fn create_invitation_keyed<'a>(
+        &'a self,
+        new: &'a NewInvitation<'a>,
+        keyed: Option<&'a Keyed<Invitation>>,
+    ) -> Fut<'a, Invitation>;
     /// The invitation with this token digest (used or not).
     fn invitation_by_token<'a>(&'a self, token: &'a TokenHash) -> Fut<'a, Option<Invitation>>;
     /// The partnership's invitations, newest first.
@@ -187,6 +213,24 @@ pub trait Store: Send + Sync {
         token: &'a TokenHash,
         user: &'a UserId,
         now: Timestamp,
+    ) -> Fut<'a, Membership> {
+        self.accept_invitation_keyed(token, user, now, None, None)
+    }
+    /// [`Store::accept_invitation`], with the draft changed as `redraft`
+    /// says (the stored draft in; the draft to save out, `None` to leave
+    /// it) when a partner joins, in the same transaction, and under an
+    /// idempotency key.
+    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
+    /// is stored under the key already ([`StoreError::Replay`]) or another
+    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
+    /// answer is stored in the same transaction.
+    fn accept_invitation_keyed<'a>(
+        &'a self,
+        token: &'a TokenHash,
+        user: &'a UserId,
+        now: Timestamp,
+        redraft: Option<Redraft<'a>>,
+        keyed: Option<&'a Keyed<Membership>>,
     ) -> Fut<'a, Membership>;
     /// Withdraws an unused invitation of this partnership; `false` when it
     /// has none with this id.
@@ -227,6 +271,21 @@ pub trait Store: Send + Sync {
         expected_revision: i64,
         user: &'a UserId,
         now: Timestamp,
+    ) -> Fut<'a, Signed> {
+        self.sign_draft_keyed(partnership, expected_revision, user, now, None)
+    }
+    /// [`Store::sign_draft`] under an idempotency key.
+    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
+    /// is stored under the key already ([`StoreError::Replay`]) or another
+    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
+    /// answer is stored in the same transaction.
+    fn sign_draft_keyed<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        expected_revision: i64,
+        user: &'a UserId,
+        now: Timestamp,
+        keyed: Option<&'a Keyed<Signed>>,
     ) -> Fut<'a, Signed>;
     /// Every version of the partnership, oldest first.
     fn versions<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Vec<Version>>;
@@ -265,7 +324,19 @@ pub trait Store: Send + Sync {
     /// [`StoreError::Conflict`] when the occurrence already has a check-in,
     /// [`StoreError::NotFound`] for an unknown partnership or user,
     /// [`StoreError::Link`] for a link that cannot be used.
-    fn record_checkin<'a>(&'a self, new: &'a NewCheckin<'a>) -> Fut<'a, Checkin>;
+    fn record_checkin<'a>(&'a self, new: &'a NewCheckin<'a>) -> Fut<'a, Checkin> {
+        self.record_checkin_keyed(new, None)
+    }
+    /// [`Store::record_checkin`] under an idempotency key.
+    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
+    /// is stored under the key already ([`StoreError::Replay`]) or another
+    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
+    /// answer is stored in the same transaction.
+    fn record_checkin_keyed<'a>(
+        &'a self,
+        new: &'a NewCheckin<'a>,
+        keyed: Option<&'a Keyed<Checkin>>,
+    ) -> Fut<'a, Checkin>;
     /// The check-in recorded at an occurrence.
     fn checkin<'a>(
         &'a self,
@@ -276,7 +347,19 @@ pub trait Store: Send + Sync {
     fn checkins<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Vec<Checkin>>;
     /// Adds a note to a recorded check-in; [`StoreError::NotFound`] when no
     /// check-in is recorded at that occurrence (or the author is unknown).
-    fn add_note<'a>(&'a self, new: &'a NewNote<'a>) -> Fut<'a, Note>;
+    fn add_note<'a>(&'a self, new: &'a NewNote<'a>) -> Fut<'a, Note> {
+        self.add_note_keyed(new, None)
+    }
+    /// [`Store::add_note`] under an idempotency key.
+    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
+    /// is stored under the key already ([`StoreError::Replay`]) or another
+    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
+    /// answer is stored in the same transaction.
+    fn add_note_keyed<'a>(
+        &'a self,
+        new: &'a NewNote<'a>,
+        keyed: Option<&'a Keyed<Note>>,
+    ) -> Fut<'a, Note>;
     /// The notes on a check-in that `viewer` may read, oldest first: every
     /// shared note and the viewer's own private ones, never anyone else's.
     fn notes<'a>(
@@ -309,7 +392,19 @@ pub trait Store: Send + Sync {
 
     /// Proposes a pause; [`StoreError::NotFound`] for an unknown
     /// partnership or user.
-    fn propose_pause<'a>(&'a self, new: &'a NewPause<'a>) -> Fut<'a, Pause>;
+    fn propose_pause<'a>(&'a self, new: &'a NewPause<'a>) -> Fut<'a, Pause> {
+        self.propose_pause_keyed(new, None)
+    }
+    /// [`Store::propose_pause`] under an idempotency key.
+    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
+    /// is stored under the key already ([`StoreError::Replay`]) or another
+    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
+    /// answer is stored in the same transaction.
+    fn propose_pause_keyed<'a>(
+        &'a self,
+        new: &'a NewPause<'a>,
+        keyed: Option<&'a Keyed<Pause>>,
+    ) -> Fut<'a, Pause>;
     /// Agrees to a proposed pause. [`StoreError::NotFound`] when the
     /// partnership has no pause with this id; [`StoreError::Conflict`] when
     /// it is already agreed or withdrawn, or `user` proposed it.
@@ -319,6 +414,21 @@ pub trait Store: Send + Sync {
         id: &'a PauseId,
         user: &'a UserId,
         now: Timestamp,
+    ) -> Fut<'a, Pause> {
+        self.agree_pause_keyed(partnership, id, user, now, None)
+    }
+    /// [`Store::agree_pause`] under an idempotency key.
+    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
+    /// is stored under the key already ([`StoreError::Replay`]) or another
+    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
+    /// answer is stored in the same transaction.
+    fn agree_pause_keyed<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        id: &'a PauseId,
+        user: &'a UserId,
+        now: Timestamp,
+        keyed: Option<&'a Keyed<Pause>>,
     ) -> Fut<'a, Pause>;
     /// Withdraws a pause, proposed or agreed. [`StoreError::NotFound`] when
     /// the partnership has no pause with this id; [`StoreError::Conflict`]
@@ -329,6 +439,21 @@ pub trait Store: Send + Sync {
         id: &'a PauseId,
         user: &'a UserId,
         now: Timestamp,
+    ) -> Fut<'a, Pause> {
+        self.withdraw_pause_keyed(partnership, id, user, now, None)
+    }
+    /// [`Store::withdraw_pause`] under an idempotency key.
+    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
+    /// is stored under the key already ([`StoreError::Replay`]) or another
+    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
+    /// answer is stored in the same transaction.
+    fn withdraw_pause_keyed<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        id: &'a PauseId,
+        user: &'a UserId,
+        now: Timestamp,
+        keyed: Option<&'a Keyed<Pause>>,
     ) -> Fut<'a, Pause>;
     /// The partnership's pauses, withdrawn ones included, by first day,
     /// then by when they were proposed.
@@ -448,35 +573,6 @@ pub trait Store: Send + Sync {
         user: &'a UserId,
         key: &'a str,
     ) -> Fut<'a, Option<StoredResponse>>;
-    /// Claims the key for one request, in every process: `false` when a
-    /// response is stored under it or another claim made at or after
-    /// `abandoned_before` holds it (an older one is taken over).
-    fn claim_idempotency_key<'a>(
-        &'a self,
-        user: &'a UserId,
-        key: &'a str,
-        now: Timestamp,
-        abandoned_before: Timestamp,
-    ) -> Fut<'a, bool>;
-    /// Gives up the claim made at `claimed_at` (the `now` it was claimed
-    /// with). A stored response stays, and so does a later claim that took
-    /// this one over as abandoned: a slow request giving up late cannot
-    /// free the key under the retry that now holds it.
-    fn release_idempotency_key<'a>(
-        &'a self,
-        user: &'a UserId,
-        key: &'a str,
-        claimed_at: Timestamp,
-    ) -> Fut<'a, ()>;
-    /// Stores the response to a request made with an idempotency key, in
-    /// place of its claim; the first one stored wins.
-    fn store_idempotent_response<'a>(
-        &'a self,
-        user: &'a UserId,
-        key: &'a str,
-        response: &'a StoredResponse,
-        now: Timestamp,
-    ) -> Fut<'a, ()>;
 
     // --- Export and import ----------------------------------------------
 

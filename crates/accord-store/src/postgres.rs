@@ -57,6 +57,14 @@ mod q {
     /// Claims due outbox rows, skipping those a concurrent claim has locked.
     pub(crate) const CLAIM_DUE: &str = crate::shared::outbox::CLAIM_DUE_POSTGRES;
 
+    /// Takes an idempotency key (`$1`: user, newline, key) for the
+    /// transaction, or says `false` when another transaction holds it. An
+    /// advisory lock rather than a row: the server drops it when the
+    /// transaction ends, also when the process holding it dies. Keys whose
+    /// 64-bit hashes collide share a lock, which costs only a 409.
+    pub(crate) const LOCK_KEY: Option<&str> =
+        Some("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))");
+
     crate::shared::accounts::queries!();
     crate::shared::access::queries!();
     crate::shared::partnerships::queries!();

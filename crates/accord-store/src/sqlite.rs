@@ -95,6 +95,10 @@ mod q {
     /// every other claimer out until it commits.
     pub(crate) const CLAIM_DUE: &str = crate::shared::outbox::CLAIM_DUE_SQLITE;
 
+    /// No lock for idempotency keys: the write transaction already keeps
+    /// every other writer out until it ends.
+    pub(crate) const LOCK_KEY: Option<&str> = None;
+
     crate::shared::accounts::queries!();
     crate::shared::access::queries!();
     crate::shared::partnerships::queries!();

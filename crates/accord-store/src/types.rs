@@ -203,6 +203,11 @@ pub struct Membership {
     pub role: Role,
 }
 
+/// What becomes of the draft when a partner joins (see
+/// [`crate::Store::accept_invitation_keyed`]): the stored draft in, the
+/// draft to save out, or `None` to leave it as it is.
+pub type Redraft<'a> = &'a (dyn Fn(&str) -> Option<String> + Send + Sync);
+
 /// A member of a partnership.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {

@@ -20,6 +20,8 @@ mod drafts;
 mod export;
 #[path = "conformance/export_fill.rs"]
 mod export_fill;
+#[path = "conformance/keyed.rs"]
+mod keyed;
 #[path = "conformance/outbox.rs"]
 mod outbox;
 #[path = "conformance/partnerships.rs"]
@@ -44,6 +46,7 @@ use common::{at, new_user, pair, user};
 async fn conformance<S: Store + ?Sized>(store: &S) {
     accounts::run(store).await;
     access::run(store).await;
+    keyed::run(store).await;
     partnerships::run(store).await;
     drafts::run(store).await;
     preparation::run(store).await;

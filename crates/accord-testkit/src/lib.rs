@@ -125,6 +125,27 @@ impl FailCounter {
     }
 }
 
+/// How long a receiver waits, after recording a delivery, before it
+/// answers: a sender killed in that window has delivered without knowing
+/// it, which is what crash tests need to happen often.
+#[derive(Debug, Default)]
+pub(crate) struct AnswerDelay(std::sync::atomic::AtomicU64);
+
+impl AnswerDelay {
+    pub(crate) fn set(&self, delay: Duration) {
+        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.0.store(ms, Ordering::SeqCst);
+    }
+
+    /// Waits the delay set, if any.
+    pub(crate) async fn wait(&self) {
+        let ms = self.0.load(Ordering::SeqCst);
+        if ms > 0 {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+        }
+    }
+}
+
 /// Stops a server's thread when the last handle goes.
 #[derive(Debug)]
 pub(crate) struct ServerGuard {

@@ -23,7 +23,7 @@ use mailparse::{MailHeaderMap, ParsedMail};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::{FailCounter, Recorder, ServerGuard, spawn_server};
+use crate::{AnswerDelay, FailCounter, Recorder, ServerGuard, spawn_server};
 
 /// The longest command or data line read in one piece; longer lines are
 /// read in pieces (data) or refused (commands).
@@ -71,6 +71,7 @@ impl ReceivedMail {
 struct Shared {
     mail: Recorder<ReceivedMail>,
     fail: FailCounter,
+    delay: AnswerDelay,
     refused: AtomicUsize,
 }
 
@@ -103,6 +104,7 @@ impl SmtpReceiver {
         let shared = Arc::new(Shared {
             mail: Recorder::new(),
             fail: FailCounter::default(),
+            delay: AnswerDelay::default(),
             refused: AtomicUsize::new(0),
         });
         let serving = Arc::clone(&shared);
@@ -143,6 +145,12 @@ impl SmtpReceiver {
     /// messages (replacing any count left from an earlier call).
     pub fn fail_next(&self, n: usize) {
         self.shared.fail.set(n);
+    }
+
+    /// Waits `delay` after accepting each message before answering `250`
+    /// (none by default), so that a sender can die between the two.
+    pub fn answer_after(&self, delay: Duration) {
+        self.shared.delay.set(delay);
     }
 
     /// How many messages were refused with `451` so far.
@@ -244,7 +252,9 @@ async fn session(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
                         .await?;
                     let data = read_data(&mut read).await?;
                     let envelope = std::mem::take(&mut envelope);
-                    finish_message(shared, envelope, data)
+                    let reply = finish_message(shared, envelope, data);
+                    shared.delay.wait().await;
+                    reply
                 }
             }
             "RSET" => {

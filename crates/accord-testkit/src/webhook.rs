@@ -18,7 +18,7 @@ use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 
-use crate::{FailCounter, Recorder, ServerGuard, spawn_server};
+use crate::{AnswerDelay, FailCounter, Recorder, ServerGuard, spawn_server};
 
 /// The largest body accepted.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -63,6 +63,7 @@ impl ReceivedRequest {
 struct Shared {
     requests: Recorder<ReceivedRequest>,
     fail: FailCounter,
+    delay: AnswerDelay,
 }
 
 /// An HTTP server on `127.0.0.1` that records every `POST` it receives.
@@ -94,6 +95,7 @@ impl WebhookReceiver {
         let shared = Arc::new(Shared {
             requests: Recorder::new(),
             fail: FailCounter::default(),
+            delay: AnswerDelay::default(),
         });
         let app = Router::new()
             .fallback(record)
@@ -149,6 +151,12 @@ impl WebhookReceiver {
     pub fn fail_next(&self, n: usize) {
         self.shared.fail.set(n);
     }
+
+    /// Waits `delay` after recording each `POST` before answering it (none
+    /// by default), so that a sender can die between the two.
+    pub fn answer_after(&self, delay: Duration) {
+        self.shared.delay.set(delay);
+    }
 }
 
 async fn record(
@@ -179,6 +187,7 @@ async fn record(
         body: body.to_vec(),
         status: status.as_u16(),
     });
+    shared.delay.wait().await;
     status
 }
 

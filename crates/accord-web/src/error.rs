@@ -56,6 +56,11 @@ pub enum AppError {
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts")]
     TooManyRequests(u64),
+    /// A write made under an idempotency key found the key answered
+    /// already: this is the answer to send again (the API's idempotency
+    /// layer sends it; nothing else makes keyed writes).
+    #[error("this request was made already")]
+    Replay(Box<accord_store::StoredResponse>),
     /// A bug or an outage: logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -85,7 +90,7 @@ impl AppError {
             Self::Unauthenticated => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Conflict(_) | Self::Stale { .. } => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::Stale { .. } | Self::Replay(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -101,7 +106,7 @@ impl AppError {
             Self::Unauthenticated => "unauthenticated",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound => "not_found",
-            Self::Conflict(_) => "conflict",
+            Self::Conflict(_) | Self::Replay(_) => "conflict",
             Self::Stale { .. } => "stale_revision",
             Self::TooManyRequests(_) => "rate_limited",
             Self::Internal(_) => "internal",
@@ -132,6 +137,7 @@ impl AppError {
             },
             Self::Forbidden(m) | Self::Conflict(m) | Self::Gone(m) => m.clone(),
             Self::NotFound => "There is nothing here, or it is not yours to see.".into(),
+            Self::Replay(_) => "This request was made already.".into(),
             Self::Stale { current, .. } => format!(
                 "Someone saved the draft while you were editing (it is now at revision \
                  {current}). Nothing of yours was saved: reload, then make your change again."
@@ -173,6 +179,8 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(_) => Self::NotFound,
             StoreError::Invitation(p) => Self::Conflict(capitalised(&p.to_string())),
             StoreError::Link(p) => Self::Gone(capitalised(&p.to_string())),
+            StoreError::Replay(stored) => Self::Replay(stored),
+            StoreError::KeyInFlight => Self::Conflict(crate::api::idempotency::IN_FLIGHT.into()),
             other => Self::Internal(other.to_string()),
         }
     }

@@ -68,6 +68,8 @@ pub struct Inner {
     /// The secret that signs check-in links, once read (see
     /// [`crate::running::links`]).
     pub link_secret: tokio::sync::OnceCell<String>,
+    /// The idempotency keys of requests in flight in this process.
+    pub keys_in_flight: Arc<crate::api::idempotency::InFlight>,
 }
 
 impl AppState {
@@ -84,6 +86,7 @@ impl AppState {
             mailer,
             settings,
             link_secret: tokio::sync::OnceCell::new(),
+            keys_in_flight: Arc::default(),
         }))
     }
 }

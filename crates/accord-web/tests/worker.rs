@@ -441,6 +441,7 @@ async fn record_tuesday(app: &TestApp, s: &Setup) {
         record,
         None,
         None,
+        None,
     )
     .await
     .unwrap();

@@ -71,28 +71,20 @@ pub(crate) fn before(now: jiff::Timestamp, keep: SignedDuration) -> i64 {
     now.as_millisecond().saturating_sub(keep)
 }
 
-// A key being worked on is a row with status 0 (no HTTP status is 0) and
-// an empty body, dated when it was claimed; a response replaces it.
+// Each row of `idempotency` is an answer, stored by the write it answers
+// in that write's transaction (see `crate::keyed`). Rows with status 0 were
+// claims of an earlier design (a migration removed them); one written by a
+// process of that version still running during an upgrade is not an
+// answer, and a keyed write meeting it fails on the key's uniqueness
+// instead of running twice.
 
-/// A stored response (a claim is not one).
+/// A stored answer.
 pub(crate) const IDEMPOTENT_RESPONSE: &str = "SELECT status, body, fingerprint FROM idempotency \
      WHERE user_id = $1 AND key = $2 AND status > 0";
-/// The first response stored under a key wins; later ones are ignored.
-pub(crate) const STORE_IDEMPOTENT_RESPONSE: &str = "INSERT INTO idempotency \
-     (user_id, key, status, body, created_at, fingerprint) \
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, key) DO UPDATE SET \
-     status = excluded.status, body = excluded.body, created_at = excluded.created_at, \
-     fingerprint = excluded.fingerprint WHERE idempotency.status = 0";
-/// Claims a free key, or one whose claim is older than `$4` (abandoned);
-/// one row changed when claimed.
-pub(crate) const CLAIM_IDEMPOTENCY_KEY: &str = "INSERT INTO idempotency \
-     (user_id, key, status, body, created_at, fingerprint) VALUES ($1, $2, 0, '', $3, NULL) \
-     ON CONFLICT (user_id, key) DO UPDATE SET created_at = excluded.created_at \
-     WHERE idempotency.status = 0 AND idempotency.created_at < $4";
-/// Gives up the claim made at `$3` (never a stored response, nor a later
-/// claim that took an abandoned one over).
-pub(crate) const RELEASE_IDEMPOTENCY_KEY: &str = "DELETE FROM idempotency \
-     WHERE user_id = $1 AND key = $2 AND status = 0 AND created_at = $3";
+/// Stores the answer of a keyed write; a row under the key already breaks
+/// the primary key (and the write is rolled back).
+pub(crate) const INSERT_ANSWER: &str = "INSERT INTO idempotency \
+     (user_id, key, status, body, created_at, fingerprint) VALUES ($1, $2, $3, $4, $5, $6)";
 
 /// Writes module `access` with this part's query functions into the
 /// dialect module that expands it.
@@ -102,13 +94,15 @@ macro_rules! queries {
         pub(crate) mod access {
             use jiff::Timestamp;
 
-            use super::{Pool, begin_write};
+            use super::{Database, LOCK_KEY, Pool, begin_write};
             use $crate::shared::access as sql;
             use $crate::shared::accounts::UserRow;
-            use $crate::shared::{corrupt, from_millis, missing};
+            use $crate::shared::{corrupt, from_millis, is_unique_violation, missing};
             use $crate::{
-                ApiToken, ApiTokenId, StoreError, StoredResponse, TokenHash, User, UserId,
+                ApiToken, ApiTokenId, Keyed, StoreError, StoredResponse, TokenHash, User, UserId,
             };
+
+            type Conn = <Database as sqlx::Database>::Connection;
 
             pub(crate) async fn create_api_token(
                 pool: &Pool,
@@ -277,11 +271,21 @@ macro_rules! queries {
                 user: &UserId,
                 key: &str,
             ) -> Result<Option<StoredResponse>, StoreError> {
+                let mut conn = pool.acquire().await?;
+                answer_in(&mut conn, user, key).await
+            }
+
+            /// The answer stored under the key, read on `conn`.
+            async fn answer_in(
+                conn: &mut Conn,
+                user: &UserId,
+                key: &str,
+            ) -> Result<Option<StoredResponse>, StoreError> {
                 let row: Option<(i64, String, Option<String>)> =
                     sqlx::query_as(sql::IDEMPOTENT_RESPONSE)
                         .bind(user.as_str())
                         .bind(key)
-                        .fetch_optional(pool)
+                        .fetch_optional(&mut *conn)
                         .await?;
                 row.map(|(status, body, fingerprint)| {
                     let status = u16::try_from(status)
@@ -295,57 +299,59 @@ macro_rules! queries {
                 .transpose()
             }
 
-            pub(crate) async fn claim_idempotency_key(
-                pool: &Pool,
-                user: &UserId,
-                key: &str,
-                now: Timestamp,
-                abandoned_before: Timestamp,
-            ) -> Result<bool, StoreError> {
-                let claimed = sqlx::query(sql::CLAIM_IDEMPOTENCY_KEY)
-                    .bind(user.as_str())
-                    .bind(key)
-                    .bind(now.as_millisecond())
-                    .bind(abandoned_before.as_millisecond())
-                    .execute(pool)
-                    .await
-                    .map_err(missing("user"))?
-                    .rows_affected();
-                Ok(claimed == 1)
+            /// The start of a keyed write, first thing in its transaction:
+            /// takes the key for the transaction (on PostgreSQL; SQLite's
+            /// write lock already keeps everyone else out) and refuses to go
+            /// on when an answer is stored under it.
+            pub(crate) async fn check_key<T>(
+                conn: &mut Conn,
+                keyed: Option<&Keyed<T>>,
+            ) -> Result<(), StoreError> {
+                let Some(keyed) = keyed else {
+                    return Ok(());
+                };
+                if let Some(lock) = LOCK_KEY {
+                    let taken: bool = sqlx::query_scalar(lock)
+                        .bind(format!("{}\n{}", keyed.user.as_str(), keyed.key))
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    if !taken {
+                        return Err(StoreError::KeyInFlight);
+                    }
+                }
+                match answer_in(conn, &keyed.user, &keyed.key).await? {
+                    Some(stored) => Err(StoreError::Replay(Box::new(stored))),
+                    None => Ok(()),
+                }
             }
 
-            pub(crate) async fn release_idempotency_key(
-                pool: &Pool,
-                user: &UserId,
-                key: &str,
-                claimed_at: Timestamp,
+            /// The end of a keyed write, last thing before its commit:
+            /// stores the answer made from `result` under the key.
+            pub(crate) async fn answer_key<T>(
+                conn: &mut Conn,
+                keyed: Option<&Keyed<T>>,
+                result: &T,
             ) -> Result<(), StoreError> {
-                sqlx::query(sql::RELEASE_IDEMPOTENCY_KEY)
-                    .bind(user.as_str())
-                    .bind(key)
-                    .bind(claimed_at.as_millisecond())
-                    .execute(pool)
-                    .await?;
-                Ok(())
-            }
-
-            pub(crate) async fn store_idempotent_response(
-                pool: &Pool,
-                user: &UserId,
-                key: &str,
-                response: &StoredResponse,
-                now: Timestamp,
-            ) -> Result<(), StoreError> {
-                sqlx::query(sql::STORE_IDEMPOTENT_RESPONSE)
-                    .bind(user.as_str())
-                    .bind(key)
-                    .bind(i64::from(response.status))
-                    .bind(&response.body)
-                    .bind(now.as_millisecond())
-                    .bind(response.fingerprint.as_deref())
-                    .execute(pool)
+                let Some(keyed) = keyed else {
+                    return Ok(());
+                };
+                let answer = (keyed.answer)(result).map_err(StoreError::Answer)?;
+                sqlx::query(sql::INSERT_ANSWER)
+                    .bind(keyed.user.as_str())
+                    .bind(&keyed.key)
+                    .bind(i64::from(answer.status))
+                    .bind(&answer.body)
+                    .bind(keyed.now.as_millisecond())
+                    .bind(keyed.fingerprint.as_deref())
+                    .execute(&mut *conn)
                     .await
-                    .map_err(missing("user"))?;
+                    .map_err(|e| {
+                        if is_unique_violation(&e) {
+                            StoreError::KeyInFlight
+                        } else {
+                            missing("user")(e)
+                        }
+                    })?;
                 Ok(())
             }
         }

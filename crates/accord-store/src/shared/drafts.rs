@@ -145,8 +145,10 @@ macro_rules! queries {
                 expected_revision: i64,
                 user: &UserId,
                 now: Timestamp,
+                keyed: Option<&$crate::Keyed<Signed>>,
             ) -> Result<Signed, StoreError> {
                 let mut tx = begin_write(pool).await?;
+                super::access::check_key(&mut tx, keyed).await?;
                 // Every signer and saver of this partnership waits here for
                 // the one before: the revision and version checks below hold
                 // until the end of the transaction.
@@ -223,8 +225,10 @@ macro_rules! queries {
                             .await?;
                     }
                 }
+                let signed = Signed { number, complete };
+                super::access::answer_key(&mut tx, keyed, &signed).await?;
                 tx.commit().await?;
-                Ok(Signed { number, complete })
+                Ok(signed)
             }
 
             pub(crate) async fn versions(

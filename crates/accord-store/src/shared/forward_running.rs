@@ -30,11 +30,12 @@ macro_rules! running_methods {
         ) -> $crate::Fut<'a, Vec<$crate::Prepared>> {
             Box::pin($q::prepared::prepared(&self.pool, partnership))
         }
-        fn record_checkin<'a>(
+        fn record_checkin_keyed<'a>(
             &'a self,
             new: &'a $crate::NewCheckin<'a>,
+            keyed: Option<&'a $crate::Keyed<$crate::Checkin>>,
         ) -> $crate::Fut<'a, $crate::Checkin> {
-            Box::pin($q::running::record_checkin(&self.pool, new))
+            Box::pin($q::running::record_checkin(&self.pool, new, keyed))
         }
         fn checkin<'a>(
             &'a self,
@@ -49,8 +50,12 @@ macro_rules! running_methods {
         ) -> $crate::Fut<'a, Vec<$crate::Checkin>> {
             Box::pin($q::running::checkins(&self.pool, partnership))
         }
-        fn add_note<'a>(&'a self, new: &'a $crate::NewNote<'a>) -> $crate::Fut<'a, $crate::Note> {
-            Box::pin($q::running::add_note(&self.pool, new))
+        fn add_note_keyed<'a>(
+            &'a self,
+            new: &'a $crate::NewNote<'a>,
+            keyed: Option<&'a $crate::Keyed<$crate::Note>>,
+        ) -> $crate::Fut<'a, $crate::Note> {
+            Box::pin($q::running::add_note(&self.pool, new, keyed))
         }
         fn notes<'a>(
             &'a self,
@@ -86,18 +91,20 @@ macro_rules! running_methods {
                 now,
             ))
         }
-        fn propose_pause<'a>(
+        fn propose_pause_keyed<'a>(
             &'a self,
             new: &'a $crate::NewPause<'a>,
+            keyed: Option<&'a $crate::Keyed<$crate::Pause>>,
         ) -> $crate::Fut<'a, $crate::Pause> {
-            Box::pin($q::pauses::propose_pause(&self.pool, new))
+            Box::pin($q::pauses::propose_pause(&self.pool, new, keyed))
         }
-        fn agree_pause<'a>(
+        fn agree_pause_keyed<'a>(
             &'a self,
             partnership: &'a $crate::PartnershipId,
             id: &'a $crate::PauseId,
             user: &'a $crate::UserId,
             now: jiff::Timestamp,
+            keyed: Option<&'a $crate::Keyed<$crate::Pause>>,
         ) -> $crate::Fut<'a, $crate::Pause> {
             Box::pin($q::pauses::agree_pause(
                 &self.pool,
@@ -105,14 +112,16 @@ macro_rules! running_methods {
                 id,
                 user,
                 now,
+                keyed,
             ))
         }
-        fn withdraw_pause<'a>(
+        fn withdraw_pause_keyed<'a>(
             &'a self,
             partnership: &'a $crate::PartnershipId,
             id: &'a $crate::PauseId,
             user: &'a $crate::UserId,
             now: jiff::Timestamp,
+            keyed: Option<&'a $crate::Keyed<$crate::Pause>>,
         ) -> $crate::Fut<'a, $crate::Pause> {
             Box::pin($q::pauses::withdraw_pause(
                 &self.pool,
@@ -120,6 +129,7 @@ macro_rules! running_methods {
                 id,
                 user,
                 now,
+                keyed,
             ))
         }
         fn pauses<'a>(

@@ -223,11 +223,12 @@ macro_rules! store_impl {
             ) -> $crate::Fut<'a, ()> {
                 Box::pin($q::access::housekeeping(&self.pool, now, failures_before))
             }
-            fn create_partnership<'a>(
+            fn create_partnership_keyed<'a>(
                 &'a self,
                 new: &'a $crate::NewPartnership<'a>,
+                keyed: Option<&'a $crate::Keyed<$crate::Partnership>>,
             ) -> $crate::Fut<'a, $crate::Partnership> {
-                Box::pin($q::partnerships::create_partnership(&self.pool, new))
+                Box::pin($q::partnerships::create_partnership(&self.pool, new, keyed))
             }
             fn partnership<'a>(
                 &'a self,
@@ -254,11 +255,12 @@ macro_rules! store_impl {
             ) -> $crate::Fut<'a, Vec<$crate::Member>> {
                 Box::pin($q::partnerships::members(&self.pool, partnership))
             }
-            fn create_invitation<'a>(
+            fn create_invitation_keyed<'a>(
                 &'a self,
                 new: &'a $crate::NewInvitation<'a>,
+                keyed: Option<&'a $crate::Keyed<$crate::Invitation>>,
             ) -> $crate::Fut<'a, $crate::Invitation> {
-                Box::pin($q::partnerships::create_invitation(&self.pool, new))
+                Box::pin($q::partnerships::create_invitation(&self.pool, new, keyed))
             }
             fn invitation_by_token<'a>(
                 &'a self,
@@ -272,14 +274,16 @@ macro_rules! store_impl {
             ) -> $crate::Fut<'a, Vec<$crate::Invitation>> {
                 Box::pin($q::partnerships::invitations(&self.pool, partnership))
             }
-            fn accept_invitation<'a>(
+            fn accept_invitation_keyed<'a>(
                 &'a self,
                 token: &'a $crate::TokenHash,
                 user: &'a $crate::UserId,
                 now: jiff::Timestamp,
+                redraft: Option<$crate::Redraft<'a>>,
+                keyed: Option<&'a $crate::Keyed<$crate::Membership>>,
             ) -> $crate::Fut<'a, $crate::Membership> {
                 Box::pin($q::partnerships::accept_invitation(
-                    &self.pool, token, user, now,
+                    &self.pool, token, user, now, redraft, keyed,
                 ))
             }
             fn withdraw_invitation<'a>(
@@ -319,12 +323,13 @@ macro_rules! store_impl {
                     now,
                 ))
             }
-            fn sign_draft<'a>(
+            fn sign_draft_keyed<'a>(
                 &'a self,
                 partnership: &'a $crate::PartnershipId,
                 expected_revision: i64,
                 user: &'a $crate::UserId,
                 now: jiff::Timestamp,
+                keyed: Option<&'a $crate::Keyed<$crate::Signed>>,
             ) -> $crate::Fut<'a, $crate::Signed> {
                 Box::pin($q::drafts::sign_draft(
                     &self.pool,
@@ -332,6 +337,7 @@ macro_rules! store_impl {
                     expected_revision,
                     user,
                     now,
+                    keyed,
                 ))
             }
             fn versions<'a>(
@@ -353,42 +359,6 @@ macro_rules! store_impl {
                 key: &'a str,
             ) -> $crate::Fut<'a, Option<$crate::StoredResponse>> {
                 Box::pin($q::access::idempotent_response(&self.pool, user, key))
-            }
-            fn claim_idempotency_key<'a>(
-                &'a self,
-                user: &'a $crate::UserId,
-                key: &'a str,
-                now: jiff::Timestamp,
-                abandoned_before: jiff::Timestamp,
-            ) -> $crate::Fut<'a, bool> {
-                Box::pin($q::access::claim_idempotency_key(
-                    &self.pool,
-                    user,
-                    key,
-                    now,
-                    abandoned_before,
-                ))
-            }
-            fn release_idempotency_key<'a>(
-                &'a self,
-                user: &'a $crate::UserId,
-                key: &'a str,
-                claimed_at: jiff::Timestamp,
-            ) -> $crate::Fut<'a, ()> {
-                Box::pin($q::access::release_idempotency_key(
-                    &self.pool, user, key, claimed_at,
-                ))
-            }
-            fn store_idempotent_response<'a>(
-                &'a self,
-                user: &'a $crate::UserId,
-                key: &'a str,
-                response: &'a $crate::StoredResponse,
-                now: jiff::Timestamp,
-            ) -> $crate::Fut<'a, ()> {
-                Box::pin($q::access::store_idempotent_response(
-                    &self.pool, user, key, response, now,
-                ))
             }
             $crate::shared::forward_running::running_methods!($q);
             fn export_partnership<'a>(

@@ -183,21 +183,25 @@ macro_rules! queries {
         pub(crate) mod partnerships {
             use jiff::Timestamp;
 
+            use super::access::{answer_key, check_key};
             use super::{LOCK_PARTNERSHIP, Pool, begin_write};
             use $crate::shared::partnerships as sql;
             use $crate::shared::{from_millis, missing, normal_email, role};
             use $crate::{
-                Invitation, InvitationId, InvitationProblem, Member, Membership, NewInvitation,
-                NewPartnership, Partnership, PartnershipId, Role, StoreError, TokenHash, UserId,
+                Invitation, InvitationId, InvitationProblem, Keyed, Member, Membership,
+                NewInvitation, NewPartnership, Partnership, PartnershipId, Role, StoreError,
+                TokenHash, UserId,
             };
 
             pub(crate) async fn create_partnership(
                 pool: &Pool,
                 new: &NewPartnership<'_>,
+                keyed: Option<&Keyed<Partnership>>,
             ) -> Result<Partnership, StoreError> {
                 let id = PartnershipId::random();
                 let now = new.now.as_millisecond();
                 let mut tx = begin_write(pool).await?;
+                check_key(&mut tx, keyed).await?;
                 sqlx::query(sql::INSERT_PARTNERSHIP)
                     .bind(id.as_str())
                     .bind(new.title)
@@ -213,15 +217,17 @@ macro_rules! queries {
                     .execute(&mut *tx)
                     .await
                     .map_err(missing("user"))?;
-                tx.commit().await?;
-                Ok(Partnership {
+                let made = Partnership {
                     id,
                     title: new.title.to_owned(),
                     created_at: from_millis(now),
                     draft: new.draft.to_owned(),
                     draft_revision: 1,
                     draft_updated_at: from_millis(now),
-                })
+                };
+                answer_key(&mut tx, keyed, &made).await?;
+                tx.commit().await?;
+                Ok(made)
             }
 
             pub(crate) async fn partnership(
@@ -273,10 +279,12 @@ macro_rules! queries {
             pub(crate) async fn create_invitation(
                 pool: &Pool,
                 new: &NewInvitation<'_>,
+                keyed: Option<&Keyed<Invitation>>,
             ) -> Result<Invitation, StoreError> {
                 let id = InvitationId::random();
                 let email = new.email.map(normal_email);
                 let mut tx = begin_write(pool).await?;
+                check_key(&mut tx, keyed).await?;
                 let title: Option<String> = sqlx::query_scalar(sql::PARTNERSHIP_TITLE)
                     .bind(new.partnership.as_str())
                     .fetch_optional(&mut *tx)
@@ -298,8 +306,7 @@ macro_rules! queries {
                     .bind(new.expires_at.as_millisecond())
                     .execute(&mut *tx)
                     .await?;
-                tx.commit().await?;
-                Ok(Invitation {
+                let made = Invitation {
                     id,
                     partnership_id: new.partnership.clone(),
                     partnership_title: title,
@@ -309,7 +316,10 @@ macro_rules! queries {
                     created_at: from_millis(new.now.as_millisecond()),
                     expires_at: from_millis(new.expires_at.as_millisecond()),
                     accepted_at: None,
-                })
+                };
+                answer_key(&mut tx, keyed, &made).await?;
+                tx.commit().await?;
+                Ok(made)
             }
 
             pub(crate) async fn invitation_by_token(
@@ -339,9 +349,12 @@ macro_rules! queries {
                 token: &TokenHash,
                 user: &UserId,
                 now: Timestamp,
+                redraft: Option<$crate::Redraft<'_>>,
+                keyed: Option<&Keyed<Membership>>,
             ) -> Result<Membership, StoreError> {
                 use InvitationProblem::*;
                 let mut tx = begin_write(pool).await?;
+                check_key(&mut tx, keyed).await?;
                 let partnership_id: Option<String> =
                     sqlx::query_scalar(sql::INVITATION_PARTNERSHIP)
                         .bind(token.as_str())
@@ -406,11 +419,31 @@ macro_rules! queries {
                 if marked == 0 {
                     return Err(Unknown.into());
                 }
-                tx.commit().await?;
-                Ok(Membership {
-                    partnership: partnership.into(),
+                let mut partnership = Partnership::from(partnership);
+                // The partner joining takes their place in the draft, in this
+                // transaction: the partnership is locked, so its revision
+                // holds.
+                if let (Role::Partner, Some(redraft)) = (granted, redraft)
+                    && let Some(draft) = redraft(&partnership.draft)
+                {
+                    sqlx::query($crate::shared::drafts::SAVE_DRAFT)
+                        .bind(&draft)
+                        .bind(now.as_millisecond())
+                        .bind(partnership.id.as_str())
+                        .bind(partnership.draft_revision)
+                        .execute(&mut *tx)
+                        .await?;
+                    partnership.draft = draft;
+                    partnership.draft_revision += 1;
+                    partnership.draft_updated_at = from_millis(now.as_millisecond());
+                }
+                let joined = Membership {
+                    partnership,
                     role: granted,
-                })
+                };
+                answer_key(&mut tx, keyed, &joined).await?;
+                tx.commit().await?;
+                Ok(joined)
             }
 
             pub(crate) async fn withdraw_invitation(

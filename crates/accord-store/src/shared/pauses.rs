@@ -87,17 +87,20 @@ macro_rules! queries {
         pub(crate) mod pauses {
             use jiff::Timestamp;
 
+            use super::access::{answer_key, check_key};
             use super::{Pool, begin_write};
             use $crate::shared::pauses as sql;
             use $crate::shared::{from_millis, missing};
-            use $crate::{NewPause, PartnershipId, Pause, PauseId, StoreError, UserId};
+            use $crate::{Keyed, NewPause, PartnershipId, Pause, PauseId, StoreError, UserId};
 
             pub(crate) async fn propose_pause(
                 pool: &Pool,
                 new: &NewPause<'_>,
+                keyed: Option<&Keyed<Pause>>,
             ) -> Result<Pause, StoreError> {
                 let id = PauseId::random();
                 let mut tx = begin_write(pool).await?;
+                check_key(&mut tx, keyed).await?;
                 let known: i64 = sqlx::query_scalar($crate::shared::running::PARTNERSHIP_EXISTS)
                     .bind(new.partnership.as_str())
                     .fetch_one(&mut *tx)
@@ -116,8 +119,7 @@ macro_rules! queries {
                     .execute(&mut *tx)
                     .await
                     .map_err(missing("user"))?;
-                tx.commit().await?;
-                Ok(Pause {
+                let proposed = Pause {
                     id,
                     first_day: new.first_day.to_owned(),
                     last_day: new.last_day.to_owned(),
@@ -127,7 +129,18 @@ macro_rules! queries {
                     agreed_by: None,
                     agreed_at: None,
                     withdrawn_at: None,
-                })
+                };
+                answer_key(&mut tx, keyed, &proposed).await?;
+                tx.commit().await?;
+                Ok(proposed)
+            }
+
+            /// The pause to change, who changes it and when.
+            struct Change<'a> {
+                partnership: &'a PartnershipId,
+                id: &'a PauseId,
+                user: &'a UserId,
+                now: Timestamp,
             }
 
             /// Runs `update` (agreeing or withdrawing); when it changed
@@ -135,13 +148,17 @@ macro_rules! queries {
             async fn change(
                 pool: &Pool,
                 update: &'static str,
-                partnership: &PartnershipId,
-                id: &PauseId,
-                user: &UserId,
-                now: Timestamp,
+                Change {
+                    partnership,
+                    id,
+                    user,
+                    now,
+                }: Change<'_>,
+                keyed: Option<&Keyed<Pause>>,
                 refused: impl FnOnce(&Pause) -> &'static str,
             ) -> Result<Pause, StoreError> {
                 let mut tx = begin_write(pool).await?;
+                check_key(&mut tx, keyed).await?;
                 let changed: Option<sql::PauseRow> = sqlx::query_as(update)
                     .bind(user.as_str())
                     .bind(now.as_millisecond())
@@ -151,8 +168,10 @@ macro_rules! queries {
                     .await
                     .map_err(missing("user"))?;
                 if let Some(row) = changed {
+                    let changed = Pause::from(row);
+                    answer_key(&mut tx, keyed, &changed).await?;
                     tx.commit().await?;
-                    return Ok(row.into());
+                    return Ok(changed);
                 }
                 let current: Option<sql::PauseRow> = sqlx::query_as(sql::PAUSE)
                     .bind(partnership.as_str())
@@ -169,8 +188,15 @@ macro_rules! queries {
                 id: &PauseId,
                 user: &UserId,
                 now: Timestamp,
+                keyed: Option<&Keyed<Pause>>,
             ) -> Result<Pause, StoreError> {
-                change(pool, sql::AGREE_PAUSE, partnership, id, user, now, |p| {
+                let what = Change {
+                    partnership,
+                    id,
+                    user,
+                    now,
+                };
+                change(pool, sql::AGREE_PAUSE, what, keyed, |p| {
                     if p.withdrawn_at.is_some() {
                         "a withdrawal of this pause"
                     } else if p.agreed_at.is_some() {
@@ -189,14 +215,19 @@ macro_rules! queries {
                 id: &PauseId,
                 user: &UserId,
                 now: Timestamp,
+                keyed: Option<&Keyed<Pause>>,
             ) -> Result<Pause, StoreError> {
-                change(
-                    pool,
-                    sql::WITHDRAW_PAUSE,
+                let what = Change {
                     partnership,
                     id,
                     user,
                     now,
+                };
+                change(
+                    pool,
+                    sql::WITHDRAW_PAUSE,
+                    what,
+                    keyed,
                     |_| "a withdrawal of this pause",
                 )
                 .await

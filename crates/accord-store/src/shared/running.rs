@@ -225,12 +225,13 @@ macro_rules! queries {
         pub(crate) mod running {
             use jiff::Timestamp;
 
+            use super::access::{answer_key, check_key};
             use super::{Database, LOCK_PARTNERSHIP, Pool, begin_write};
             use $crate::shared::partnerships::PartnershipRow;
             use $crate::shared::running as sql;
             use $crate::shared::{from_millis, is_unique_violation, missing};
             use $crate::{
-                Checkin, CheckinLink, ConsequenceEntry, ConsequenceKind, LinkId, NewCheckin,
+                Checkin, CheckinLink, ConsequenceEntry, ConsequenceKind, Keyed, LinkId, NewCheckin,
                 NewCheckinLink, NewConsequence, NewNote, NewNotification, NewPreparation, Note,
                 NoteId, PartnershipId, Preparation, StoreError, UserId,
             };
@@ -369,8 +370,10 @@ macro_rules! queries {
             pub(crate) async fn record_checkin(
                 pool: &Pool,
                 new: &NewCheckin<'_>,
+                keyed: Option<&Keyed<Checkin>>,
             ) -> Result<Checkin, StoreError> {
                 let mut tx = begin_write(pool).await?;
+                check_key(&mut tx, keyed).await?;
                 // Recording and logging a missed check-in for this
                 // partnership queue here, one after the other.
                 lock_partnership(&mut tx, new.partnership).await?;
@@ -413,14 +416,16 @@ macro_rules! queries {
                     )
                     .await?;
                 }
-                tx.commit().await?;
-                Ok(Checkin {
+                let recorded = Checkin {
                     occurrence: from_millis(new.occurrence.as_millisecond()),
                     version: new.version,
                     record: new.record.to_owned(),
                     recorded_by: new.recorded_by.clone(),
                     recorded_at: from_millis(new.now.as_millisecond()),
-                })
+                };
+                answer_key(&mut tx, keyed, &recorded).await?;
+                tx.commit().await?;
+                Ok(recorded)
             }
 
             pub(crate) async fn checkin(
@@ -450,9 +455,11 @@ macro_rules! queries {
             pub(crate) async fn add_note(
                 pool: &Pool,
                 new: &NewNote<'_>,
+                keyed: Option<&Keyed<Note>>,
             ) -> Result<Note, StoreError> {
                 let id = NoteId::random();
                 let mut tx = begin_write(pool).await?;
+                check_key(&mut tx, keyed).await?;
                 let recorded: i64 = sqlx::query_scalar(sql::CHECKIN_EXISTS)
                     .bind(new.partnership.as_str())
                     .bind(new.occurrence.as_millisecond())
@@ -472,15 +479,17 @@ macro_rules! queries {
                     .execute(&mut *tx)
                     .await
                     .map_err(missing("user"))?;
-                tx.commit().await?;
-                Ok(Note {
+                let note = Note {
                     id,
                     occurrence: from_millis(new.occurrence.as_millisecond()),
                     author: new.author.clone(),
                     private: new.private,
                     body: new.body.to_owned(),
                     created_at: from_millis(new.now.as_millisecond()),
-                })
+                };
+                answer_key(&mut tx, keyed, &note).await?;
+                tx.commit().await?;
+                Ok(note)
             }
 
             pub(crate) async fn notes(

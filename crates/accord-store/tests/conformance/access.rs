@@ -1,7 +1,7 @@
 //! Conformance cases for API tokens, login throttling, known devices,
-//! housekeeping and idempotency keys.
+//! and housekeeping (idempotency keys are `keyed`'s).
 
-use accord_store::{ApiTokenId, Store, StoreError, StoredResponse, UserId};
+use accord_store::{ApiTokenId, Store};
 
 use crate::common::{at, session, token, user};
 
@@ -10,7 +10,6 @@ pub async fn run<S: Store + ?Sized>(store: &S) {
     throttling_counts_by_key_and_window(store).await;
     devices(store).await;
     housekeeping_deletes_only_what_expired(store).await;
-    idempotency_keeps_the_first_response(store).await;
 }
 
 async fn api_tokens<S: Store + ?Sized>(store: &S) {
@@ -168,158 +167,4 @@ async fn housekeeping_deletes_only_what_expired<S: Store + ?Sized>(store: &S) {
         store.reset_password(&live_reset, "y", at(0)).await.unwrap(),
         Some(maya.id)
     );
-}
-
-async fn idempotency_keeps_the_first_response<S: Store + ?Sized>(store: &S) {
-    let maya = user(store, "Maya Chen").await;
-    let jonas = user(store, "Jonas Berg").await;
-    let key = "3f2a-request";
-    assert_eq!(
-        store.idempotent_response(&maya.id, key).await.unwrap(),
-        None
-    );
-
-    let first = StoredResponse {
-        status: 201,
-        body: r#"{"revision":2}"#.to_owned(),
-        fingerprint: Some("sha256:5d41402abc4b2a76".to_owned()),
-    };
-    let second = StoredResponse {
-        status: 409,
-        body: "conflict".to_owned(),
-        fingerprint: None,
-    };
-    store
-        .store_idempotent_response(&maya.id, key, &first, at(10))
-        .await
-        .unwrap();
-    store
-        .store_idempotent_response(&maya.id, key, &second, at(20))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.idempotent_response(&maya.id, key).await.unwrap(),
-        Some(first)
-    );
-
-    // The fingerprint is stored with the response, or its absence.
-    assert_eq!(
-        store
-            .idempotent_response(&maya.id, key)
-            .await
-            .unwrap()
-            .unwrap()
-            .fingerprint
-            .as_deref(),
-        Some("sha256:5d41402abc4b2a76")
-    );
-
-    // Keys are per account.
-    assert_eq!(
-        store.idempotent_response(&jonas.id, key).await.unwrap(),
-        None
-    );
-    store
-        .store_idempotent_response(&jonas.id, key, &second, at(30))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.idempotent_response(&jonas.id, key).await.unwrap(),
-        Some(second)
-    );
-    idempotency_keys_are_claimed_once(store, &maya.id).await;
-}
-
-/// One claim per key across every process: a second is refused while the
-/// first holds, an abandoned one is taken over (and its late release
-/// leaves the new claim), a released one is free, and a stored response
-/// ends the claiming.
-async fn idempotency_keys_are_claimed_once<S: Store + ?Sized>(store: &S, maya: &UserId) {
-    let key = "claimed-key";
-    assert!(
-        store
-            .claim_idempotency_key(maya, key, at(100), at(40))
-            .await
-            .unwrap()
-    );
-    // A claim is not a response.
-    assert_eq!(store.idempotent_response(maya, key).await.unwrap(), None);
-    assert!(
-        !store
-            .claim_idempotency_key(maya, key, at(101), at(41))
-            .await
-            .unwrap()
-    );
-    // Given up, the key is free again.
-    store
-        .release_idempotency_key(maya, key, at(100))
-        .await
-        .unwrap();
-    assert!(
-        store
-            .claim_idempotency_key(maya, key, at(200), at(140))
-            .await
-            .unwrap()
-    );
-    // Not given up (the process died): taken over once it is old enough.
-    assert!(
-        !store
-            .claim_idempotency_key(maya, key, at(250), at(190))
-            .await
-            .unwrap()
-    );
-    assert!(
-        store
-            .claim_idempotency_key(maya, key, at(300), at(240))
-            .await
-            .unwrap()
-    );
-    // The slow request whose claim was taken over gives up late: the claim
-    // that took over stays.
-    store
-        .release_idempotency_key(maya, key, at(200))
-        .await
-        .unwrap();
-    assert!(
-        !store
-            .claim_idempotency_key(maya, key, at(301), at(241))
-            .await
-            .unwrap()
-    );
-    // The response replaces the claim; nothing claims or releases it then.
-    let done = StoredResponse {
-        status: 201,
-        body: "{}".to_owned(),
-        fingerprint: None,
-    };
-    store
-        .store_idempotent_response(maya, key, &done, at(310))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.idempotent_response(maya, key).await.unwrap(),
-        Some(done.clone())
-    );
-    assert!(
-        !store
-            .claim_idempotency_key(maya, key, at(9_000), at(8_000))
-            .await
-            .unwrap()
-    );
-    store
-        .release_idempotency_key(maya, key, at(300))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.idempotent_response(maya, key).await.unwrap(),
-        Some(done)
-    );
-    // An unknown account has nothing to claim with.
-    let nobody = UserId::random();
-    assert!(matches!(
-        store
-            .claim_idempotency_key(&nobody, key, at(1), at(0))
-            .await,
-        Err(StoreError::NotFound(_))
-    ));
 }

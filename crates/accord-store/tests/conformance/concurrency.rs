@@ -20,6 +20,7 @@ where
     accepting_while_withdrawn(&a, &b).await;
     both_partners_sign_at_once(&a, &b).await;
     crate::outbox::claims_race(&a, &b).await;
+    crate::keyed::race(&a, &b).await;
 }
 
 /// Rounds in which four writers (two per store) save with the same

@@ -9,7 +9,7 @@ use accord_store::export::Export;
 use accord_store::{
     Channel, ConsequenceKind, LinkId, NewCheckin, NewCheckinLink, NewConsequence, NewNote,
     NewNotification, NewPause, NewPreparation, NoteBody, NotificationSettings, Partnership, Role,
-    Store, StoredResponse, User,
+    Store, User,
 };
 
 use crate::common::{HASH, at, invite, session, signed_pair, token, unique, user};
@@ -231,14 +231,32 @@ pub async fn filled<S: Store + ?Sized>(store: &S) -> Filled {
         )
         .await
         .unwrap();
+    // An answer stored under an idempotency key (with the write it answers:
+    // a partnership of Maya's own, which is not exported either).
     let body = unique("idempotent-body");
-    let response = StoredResponse {
-        status: 201,
-        body: body.clone(),
+    let answer = body.clone();
+    let keyed = accord_store::Keyed {
+        user: maya.id.clone(),
+        key: unique("key"),
         fingerprint: None,
+        now: at(40),
+        answer: std::sync::Arc::new(move |_: &accord_store::Partnership| {
+            Ok(accord_store::Answer {
+                status: 201,
+                body: answer.clone(),
+            })
+        }),
     };
     store
-        .store_idempotent_response(&maya.id, &unique("key"), &response, at(40))
+        .create_partnership_keyed(
+            &accord_store::NewPartnership {
+                title: "Maya alone",
+                creator: &maya.id,
+                draft: "format = 1\n",
+                now: at(40),
+            },
+            Some(&keyed),
+        )
         .await
         .unwrap();
     secrets.extend([

@@ -12,24 +12,22 @@ pub mod types;
 
 use accord_core::checkin::{MAX_TEXT, OPENS_BEFORE, Status, expected_commitments, grace_end};
 use accord_core::schedule::{Occurrence, Schedule};
-use accord_store::NewNote;
+use accord_store::{NewNote, Note};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::{SignedDuration, Timestamp};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::docs::{Forbidden, Invalid, NotFound, TooLarge, Unauthenticated};
-use super::support::{
-    ApiJson, ApiPath, ApiQuery, IdempotencyKey, idempotent_body, keep_all, to_value,
-};
+use super::idempotency::{IdempotencyKey, idempotent, to_value};
+use super::support::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError, ErrorBody};
 use crate::partnerships::access::{self, Access};
-use crate::running::{self, InForce};
+use crate::running::{self, InForce, Recorded};
 use crate::state::AppState;
 use convert::{consequence_info, note_info, occurrence_info, preparation_info, stored_checkin};
 use types::{
@@ -102,16 +100,6 @@ pub fn parse_instant(text: &str) -> Option<Timestamp> {
 fn occurrence_at(inforce: &InForce, at: &str) -> Result<Occurrence, AppError> {
     let at = parse_instant(at).ok_or(AppError::NotFound)?;
     running::occurrence(inforce, at).map(|(_, occ)| occ)
-}
-
-/// The SHA-256 (hex) of a parsed body written back as JSON: the same
-/// request sent with other spacing or key order has the same fingerprint.
-pub(super) fn fingerprint<T: Serialize>(body: &T) -> Result<String, ApiError> {
-    let json = serde_json::to_vec(body).map_err(|e| AppError::internal(e.to_string()))?;
-    Ok(Sha256::digest(&json)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
 }
 
 /// The range of check-ins to list.
@@ -291,7 +279,9 @@ pub async fn get_checkin(
         agenda: agreement.agenda_items().to_vec(),
         expected,
         preparations,
-        record: inforce.entry(at).map(|e| stored_checkin(&inforce, e)),
+        record: inforce
+            .entry(at)
+            .map(|e| stored_checkin(&inforce.members, e)),
         consequences,
         notes,
     }))
@@ -389,13 +379,32 @@ pub async fn record_checkin(
     require_partner(&access)?;
     let inforce = in_force(&state, &access).await?;
     let at = occurrence_at(&inforce, &at)?.at();
-    let scope = format!(
-        "POST /api/v1/partnerships/{}/checkins/{}",
-        inforce.id,
-        at.as_millisecond()
-    );
-    let print = fingerprint(&input)?;
-    idempotent_body(&state, &user, key, &scope, Some(print), keep_all, async {
+    let keying = key
+        .scoped(format!(
+            "POST /api/v1/partnerships/{}/checkins/{}",
+            inforce.id,
+            at.as_millisecond()
+        ))
+        .body(&input)?;
+    let members = inforce.members.clone();
+    let render = move |done: &Recorded| {
+        let body = RecordedCheckin {
+            checkin: stored_checkin(&members, &done.entry),
+            fired: done
+                .fired
+                .iter()
+                .map(|f| FiredStep {
+                    party: f.party.to_string(),
+                    misses: f.misses,
+                    after_misses: f.after_misses,
+                    response: f.response.clone(),
+                })
+                .collect(),
+            recap: done.recap.text(),
+        };
+        Ok((StatusCode::CREATED, to_value(&body)?))
+    };
+    idempotent(&state, &user, keying, render, async |keyed| {
         let record = CheckinRecord {
             reports: input.reports,
         }
@@ -411,22 +420,9 @@ pub async fn record_checkin(
             .into());
         }
         let note = input.note.map(|n| (n.private, n.text));
-        let done = running::record(&state, &inforce, &user.id, at, record, note, None).await?;
-        let body = RecordedCheckin {
-            checkin: stored_checkin(&inforce, &done.entry),
-            fired: done
-                .fired
-                .iter()
-                .map(|f| FiredStep {
-                    party: f.party.to_string(),
-                    misses: f.misses,
-                    after_misses: f.after_misses,
-                    response: f.response.clone(),
-                })
-                .collect(),
-            recap: done.recap.text(),
-        };
-        Ok((StatusCode::CREATED, to_value(&body)?))
+        let done =
+            running::record(&state, &inforce, &user.id, at, record, note, None, keyed).await?;
+        Ok(done)
     })
     .await
 }
@@ -482,28 +478,28 @@ pub async fn add_note(
         )
         .into());
     }
-    let scope = format!(
-        "POST /api/v1/partnerships/{}/checkins/{}/notes",
-        inforce.id,
-        at.as_millisecond()
-    );
-    let print = fingerprint(&input)?;
-    idempotent_body(&state, &user, key, &scope, Some(print), keep_all, async {
-        let note = state
-            .store
-            .add_note(&NewNote {
-                partnership: &inforce.id,
-                occurrence: at,
-                author: &user.id,
-                private: input.private,
-                body: text,
-                now: state.clock.now(),
-            })
-            .await?;
-        Ok((
-            StatusCode::CREATED,
-            to_value(&note_info(&inforce.members, note))?,
+    let keying = key
+        .scoped(format!(
+            "POST /api/v1/partnerships/{}/checkins/{}/notes",
+            inforce.id,
+            at.as_millisecond()
         ))
+        .body(&input)?;
+    let members = inforce.members.clone();
+    let render = move |note: &Note| {
+        let info = note_info(&members, note.clone());
+        Ok((StatusCode::CREATED, to_value(&info)?))
+    };
+    idempotent(&state, &user, keying, render, async |keyed| {
+        let new = NewNote {
+            partnership: &inforce.id,
+            occurrence: at,
+            author: &user.id,
+            private: input.private,
+            body: text,
+            now: state.clock.now(),
+        };
+        Ok(state.store.add_note_keyed(&new, keyed.as_ref()).await?)
     })
     .await
 }
@@ -547,17 +543,5 @@ mod tests {
         assert_eq!(parse_instant(&t.as_millisecond().to_string()), Some(t));
         assert_eq!(parse_instant("next tuesday"), None);
         assert_eq!(parse_instant(""), None);
-    }
-
-    #[test]
-    fn fingerprints_ignore_spacing_and_key_order() {
-        let a: RecordRequest =
-            serde_json::from_str(r#"{"reports": [{"party": "maya", "win": "w"}]}"#)
-                .unwrap_or_else(|e| panic!("{e}"));
-        let b: RecordRequest =
-            serde_json::from_str(r#"{ "reports":[ {"win":"w","party":"maya"} ] }"#)
-                .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(fingerprint(&a).ok(), fingerprint(&b).ok());
-        assert_eq!(fingerprint(&a).map(|f| f.len()).ok(), Some(64));
     }
 }

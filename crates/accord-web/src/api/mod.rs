@@ -21,6 +21,7 @@ pub mod accounts;
 pub mod agreement;
 pub mod checkins;
 pub mod docs;
+pub mod idempotency;
 pub mod me;
 pub mod partnerships;
 pub mod pauses;

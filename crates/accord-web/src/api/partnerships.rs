@@ -3,7 +3,7 @@
 //! inviting, listing, withdrawing and accepting invitations. The work is
 //! done by the same functions as the pages (`crate::partnerships`).
 
-use accord_store::{Invitation, Role};
+use accord_store::{Invitation, Member, Membership, Partnership, Role, Version};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,7 +14,8 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::docs::{Conflict, Forbidden, Invalid, NotFound, TooLarge, Unauthenticated};
-use super::support::{ApiJson, ApiPath, IdempotencyKey, idempotent, keep_all, to_value};
+use super::idempotency::{IdempotencyKey, idempotent, to_value};
+use super::support::{ApiJson, ApiPath};
 use crate::auth::{ApiUser, tokens};
 use crate::error::{ApiError, AppError};
 use crate::partnerships::access::{self, Access};
@@ -87,28 +88,55 @@ pub async fn detail(state: &AppState, access: &Access) -> Result<PartnershipDeta
     let p = &access.partnership;
     let members = state.store.members(&p.id).await?;
     let versions = state.store.versions(&p.id).await?;
-    Ok(PartnershipDetail {
+    Ok(detail_of(p, access.role, &members, in_force(&versions)))
+}
+
+/// The number of the version in force among `versions`.
+fn in_force(versions: &[Version]) -> Option<i64> {
+    versions
+        .iter()
+        .filter(|v| v.signed_at.is_some())
+        .map(|v| v.number)
+        .max()
+}
+
+/// The detail of `p` for a member in `role`, from its members (partners
+/// first, as the store lists them) and the version in force.
+fn detail_of(
+    p: &Partnership,
+    role: Role,
+    members: &[Member],
+    active_version: Option<i64>,
+) -> PartnershipDetail {
+    PartnershipDetail {
         id: p.id.to_string(),
         title: p.title.clone(),
-        role: access.role.as_str().to_owned(),
+        role: role.as_str().to_owned(),
         created_at: p.created_at,
         draft_revision: p.draft_revision,
         draft_updated_at: p.draft_updated_at,
-        active_version: versions
-            .iter()
-            .filter(|v| v.signed_at.is_some())
-            .map(|v| v.number)
-            .max(),
+        active_version,
         members: members
-            .into_iter()
+            .iter()
             .map(|m| MemberInfo {
                 user_id: m.user_id.to_string(),
-                name: m.name,
+                name: m.name.clone(),
                 role: m.role.as_str().to_owned(),
                 joined_at: m.joined_at,
             })
             .collect(),
-    })
+    }
+}
+
+/// `user` as the member joining in `role` at `at`.
+fn joining(user: &accord_store::User, role: Role, at: Timestamp) -> Member {
+    Member {
+        user_id: user.id.clone(),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        role,
+        joined_at: at,
+    }
 }
 
 /// The partnerships the caller belongs to, oldest first.
@@ -161,24 +189,17 @@ pub async fn create_partnership(
     key: IdempotencyKey,
     ApiJson(input): ApiJson<NewPartnershipInput>,
 ) -> Result<Response, ApiError> {
-    idempotent(
-        &state,
-        &user,
-        key,
-        "POST /api/v1/partnerships",
-        keep_all,
-        async {
-            let p = partnerships::create(&state, &user, &input).await?;
-            let access = Access {
-                partnership: p,
-                role: Role::Partner,
-            };
-            Ok((
-                StatusCode::CREATED,
-                to_value(&detail(&state, &access).await?)?,
-            ))
-        },
-    )
+    let keying = key.scoped("POST /api/v1/partnerships");
+    // The one member of a partnership just started is its creator.
+    let creator = user.clone();
+    let render = move |p: &Partnership| {
+        let members = [joining(&creator, Role::Partner, p.created_at)];
+        let detail = detail_of(p, Role::Partner, &members, None);
+        Ok((StatusCode::CREATED, to_value(&detail)?))
+    };
+    idempotent(&state, &user, keying, render, async |keyed| {
+        Ok(partnerships::create(&state, &user, &input, keyed.as_ref()).await?)
+    })
     .await
 }
 
@@ -315,14 +336,19 @@ pub async fn create_invitation(
     ApiJson(input): ApiJson<InviteInput>,
 ) -> Result<Response, ApiError> {
     let access = access::member(&state, &user, &id).await?;
-    let scope = format!(
-        "POST /api/v1/partnerships/{}/invitations",
-        access.partnership.id
-    );
-    idempotent(&state, &user, key, &scope, forget_link, async {
-        let (invitation, link) = invitations::invite(&state, &access, &user, &input).await?;
-        let info = invitation_info(invitation, state.clock.now(), Some(link));
+    let keying = key
+        .scoped(format!(
+            "POST /api/v1/partnerships/{}/invitations",
+            access.partnership.id
+        ))
+        .redacting(forget_link);
+    let now = state.clock.now();
+    let render = move |(invitation, link): &(Invitation, String)| {
+        let info = invitation_info(invitation.clone(), now, Some(link.clone()));
         Ok((StatusCode::CREATED, to_value(&info)?))
+    };
+    idempotent(&state, &user, keying, render, async |keyed| {
+        Ok(invitations::invite(&state, &access, &user, &input, keyed).await?)
     })
     .await
 }
@@ -409,14 +435,29 @@ pub async fn accept_invitation(
 ) -> Result<Response, ApiError> {
     let digest = tokens::digest(&token);
     // The scope names the token by its digest: secrets are never stored.
-    let scope = format!("POST /api/v1/invitations/{}/accept", digest.as_str());
-    idempotent(&state, &user, key, &scope, keep_all, async {
-        if state.store.invitation_by_token(&digest).await?.is_none() {
-            return Err(AppError::NotFound.into());
-        }
-        let membership = invitations::accept(&state, &user, &token).await?;
-        let access = access::member(&state, &user, membership.partnership.id.as_str()).await?;
-        Ok((StatusCode::OK, to_value(&detail(&state, &access).await?)?))
+    let keying = key.scoped(format!(
+        "POST /api/v1/invitations/{}/accept",
+        digest.as_str()
+    ));
+    let Some(invitation) = state.store.invitation_by_token(&digest).await? else {
+        return Err(AppError::NotFound.into());
+    };
+    // The answer is the partnership as the new member sees it: its members
+    // with the newcomer among them, read before joining (joining changes
+    // no version, and the members only by the newcomer).
+    let members = state.store.members(&invitation.partnership_id).await?;
+    let active = in_force(&state.store.versions(&invitation.partnership_id).await?);
+    let (joiner, now) = (user.clone(), state.clock.now());
+    let render = move |m: &Membership| {
+        let mut all = members.clone();
+        all.retain(|x| x.user_id != joiner.id);
+        all.push(joining(&joiner, m.role, now));
+        all.sort_by_key(|x| (x.role != Role::Partner, x.joined_at, x.user_id.to_string()));
+        let detail = detail_of(&m.partnership, m.role, &all, active);
+        Ok((StatusCode::OK, to_value(&detail)?))
+    };
+    idempotent(&state, &user, keying, render, async |keyed| {
+        Ok(invitations::accept(&state, &user, &token, now, keyed).await?)
     })
     .await
 }

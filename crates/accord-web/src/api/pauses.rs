@@ -5,7 +5,7 @@
 //! the partner who did not propose it agrees, and either partner may
 //! withdraw it until it is over. A coach reads them.
 
-use accord_store::{NewPause, Pause};
+use accord_store::{Member, NewPause, Pause};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,14 +14,13 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::checkins::{fingerprint, in_force, require_partner};
+use super::checkins::{in_force, require_partner};
 use super::docs::{Forbidden, NotFound, TooLarge, Unauthenticated};
-use super::support::{
-    ApiJson, ApiPath, IdempotencyKey, idempotent, idempotent_body, keep_all, to_value,
-};
+use super::idempotency::{IdempotencyKey, idempotent, to_value};
+use super::support::{ApiJson, ApiPath};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError, ErrorBody};
-use crate::partnerships::access::{self, Access};
+use crate::partnerships::access;
 use crate::pauses::{agree, check, find, today, withdraw};
 use crate::state::AppState;
 
@@ -74,13 +73,23 @@ pub struct PauseInfo {
     pub withdrawn_at: Option<Timestamp>,
 }
 
-async fn pause_info(state: &AppState, access: &Access, p: Pause) -> Result<PauseInfo, AppError> {
-    let members = state.store.members(&access.partnership.id).await?;
+/// The pause as listed, its proposer named from `members`.
+fn info_among(members: &[Member], p: Pause) -> PauseInfo {
     let name = members
         .iter()
         .find(|m| m.user_id == p.proposed_by)
         .map_or_else(|| "A former member".to_owned(), |m| m.name.clone());
-    Ok(info(p, name))
+    info(p, name)
+}
+
+/// The answer to a change of a pause: the pause, its proposer named from
+/// the members as they were just before (a change of a pause changes no
+/// member).
+fn answer(
+    members: Vec<Member>,
+    status: StatusCode,
+) -> impl Fn(&Pause) -> Result<(StatusCode, serde_json::Value), AppError> + Send + Sync + 'static {
+    move |p: &Pause| Ok((status, to_value(&info_among(&members, p.clone()))?))
 }
 
 fn info(p: Pause, proposed_by_name: String) -> PauseInfo {
@@ -191,22 +200,24 @@ pub async fn propose_pause(
             None => AppError::invalid("first_day", "This pause cannot be proposed."),
         }
     })?;
-    let scope = format!("POST /api/v1/partnerships/{}/pauses", inforce.id);
-    let print = fingerprint(&input)?;
-    idempotent_body(&state, &user, key, &scope, Some(print), keep_all, async {
-        let pause = state
+    let keying = key
+        .scoped(format!("POST /api/v1/partnerships/{}/pauses", inforce.id))
+        .body(&input)?;
+    let render = answer(inforce.members.clone(), StatusCode::CREATED);
+    idempotent(&state, &user, keying, render, async |keyed| {
+        let (first_day, last_day) = (proposal.first.to_string(), proposal.last.to_string());
+        let new = NewPause {
+            partnership: &inforce.id,
+            first_day: &first_day,
+            last_day: &last_day,
+            reason: &proposal.reason,
+            proposed_by: &user.id,
+            now,
+        };
+        Ok(state
             .store
-            .propose_pause(&NewPause {
-                partnership: &inforce.id,
-                first_day: &proposal.first.to_string(),
-                last_day: &proposal.last.to_string(),
-                reason: &proposal.reason,
-                proposed_by: &user.id,
-                now,
-            })
-            .await?;
-        let body = pause_info(&state, &access, pause).await?;
-        Ok((StatusCode::CREATED, to_value(&body)?))
+            .propose_pause_keyed(&new, keyed.as_ref())
+            .await?)
     })
     .await
 }
@@ -241,17 +252,20 @@ pub async fn agree_pause(
     let access = access::member(&state, &user, &id).await?;
     require_partner(&access)?;
     let (pause, _) = find(&state, &access, &pid).await?;
-    let scope = format!(
+    let keying = key.scoped(format!(
         "POST /api/v1/partnerships/{}/pauses/{}/agree",
         access.partnership.id, pause.id
-    );
-    idempotent(&state, &user, key, &scope, keep_all, async {
-        let agreed = agree(&state, &access, &user.id, pause.id.as_str()).await?;
-        Ok((
-            StatusCode::OK,
-            to_value(&pause_info(&state, &access, agreed).await?)?,
-        ))
-    })
+    ));
+    let members = state.store.members(&access.partnership.id).await?;
+    idempotent(
+        &state,
+        &user,
+        keying,
+        answer(members, StatusCode::OK),
+        async |keyed| {
+            Ok(agree(&state, &access, &user.id, pause.id.as_str(), keyed.as_ref()).await?)
+        },
+    )
     .await
 }
 
@@ -284,16 +298,19 @@ pub async fn withdraw_pause(
     let access = access::member(&state, &user, &id).await?;
     require_partner(&access)?;
     let (pause, _) = find(&state, &access, &pid).await?;
-    let scope = format!(
+    let keying = key.scoped(format!(
         "POST /api/v1/partnerships/{}/pauses/{}/withdraw",
         access.partnership.id, pause.id
-    );
-    idempotent(&state, &user, key, &scope, keep_all, async {
-        let withdrawn = withdraw(&state, &access, &user.id, pause.id.as_str()).await?;
-        Ok((
-            StatusCode::OK,
-            to_value(&pause_info(&state, &access, withdrawn).await?)?,
-        ))
-    })
+    ));
+    let members = state.store.members(&access.partnership.id).await?;
+    idempotent(
+        &state,
+        &user,
+        keying,
+        answer(members, StatusCode::OK),
+        async |keyed| {
+            Ok(withdraw(&state, &access, &user.id, pause.id.as_str(), keyed.as_ref()).await?)
+        },
+    )
     .await
 }

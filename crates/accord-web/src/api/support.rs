@@ -1,24 +1,18 @@
 //! What every API handler shares: extractors whose failures answer in the
 //! one JSON error shape (a body, a path, a query string that does not fit
-//! is an `ErrorBody`, never axum's plain-text rejection), the
-//! `Idempotency-Key` header and the replay of stored answers, and the
-//! catch-all that gives 405s and unknown `/api` paths the same shape.
+//! is an `ErrorBody`, never axum's plain-text rejection), and the
+//! catch-all that gives 405s and unknown `/api` paths the same shape. The
+//! `Idempotency-Key` header is [`super::idempotency`]'s.
 
-use std::future::Future;
-
-use accord_store::{StoredResponse, User, UserId};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
-use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::Value;
 
 use crate::error::{ApiError, AppError, ErrorBody};
-use crate::state::AppState;
 
 /// A JSON request body; a body that is not JSON or does not fit the type
 /// is a 422 `invalid` naming the field at fault when one is.
@@ -175,201 +169,6 @@ pub async fn json_errors(response: Response) -> Response {
 /// Unknown paths under `/api`: 404 in the JSON shape.
 pub async fn unknown_path() -> ApiError {
     ApiError(AppError::NotFound)
-}
-
-/// The `Idempotency-Key` header of a creating request, if sent: 1 to 200
-/// visible ASCII characters.
-#[derive(Debug, Clone, Default)]
-pub struct IdempotencyKey(pub Option<String>);
-
-/// The header's name.
-pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
-
-impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        let Some(value) = parts.headers.get(IDEMPOTENCY_KEY) else {
-            return Ok(Self(None));
-        };
-        let key =
-            value.to_str().ok().map(str::trim).filter(|k| {
-                (1..=200).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic())
-            });
-        match key {
-            Some(k) => Ok(Self(Some(k.to_owned()))),
-            None => Err(AppError::invalid(
-                IDEMPOTENCY_KEY,
-                "An Idempotency-Key is 1 to 200 visible ASCII characters, such as a UUID.",
-            )
-            .into()),
-        }
-    }
-}
-
-/// How long a claim on a key holds without an answer before another
-/// request may take it over: far longer than any request runs, so only a
-/// claim whose process died or whose client went away is ever taken over.
-const CLAIM_HOLDS: jiff::SignedDuration = jiff::SignedDuration::from_mins(2);
-
-/// A claim on a key, held in the database so that every app process sees
-/// it; given up when dropped unless an answer was stored in its place (a
-/// request that failed, or was cancelled by its client, can be retried at
-/// once with the same key). Only this claim is given up, identified by the
-/// time it was made: a later request that took it over as abandoned keeps
-/// its own.
-struct Claim {
-    store: std::sync::Arc<dyn accord_store::Store>,
-    user: UserId,
-    key: String,
-    /// The `now` the key was claimed with.
-    claimed_at: jiff::Timestamp,
-    answered: bool,
-}
-
-impl Drop for Claim {
-    fn drop(&mut self) {
-        if self.answered {
-            return;
-        }
-        let (store, user, key) = (self.store.clone(), self.user.clone(), self.key.clone());
-        let claimed_at = self.claimed_at;
-        // Drop cannot wait; the runtime gives the claim up right after.
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
-                if let Err(e) = store
-                    .release_idempotency_key(&user, &key, claimed_at)
-                    .await
-                {
-                    tracing::warn!(error = %e, "an idempotency key could not be released; it frees itself in two minutes");
-                }
-            });
-        }
-    }
-}
-
-/// Runs a creating request at most once per idempotency key: without a key
-/// it just runs; with one, a stored answer to the same user, endpoint and
-/// key is sent again (with `Idempotent-Replayed: true`) and nothing runs.
-/// Only successful answers are stored, after `redact` has removed what must
-/// never be stored (secrets shown once), so a failed request can be
-/// retried with the same key.
-pub async fn idempotent<F>(
-    state: &AppState,
-    user: &User,
-    key: IdempotencyKey,
-    scope: &str,
-    redact: fn(&mut Value),
-    run: F,
-) -> Result<Response, ApiError>
-where
-    F: Future<Output = Result<(StatusCode, Value), ApiError>>,
-{
-    idempotent_body(state, user, key, scope, None, redact, run).await
-}
-
-/// [`idempotent`] for a request whose body must be the same on every
-/// retry: `fingerprint` is a digest of it, stored with the answer, and a
-/// retry with the same key but another body is refused (422) instead of
-/// being answered for a request it did not make.
-pub async fn idempotent_body<F>(
-    state: &AppState,
-    user: &User,
-    key: IdempotencyKey,
-    scope: &str,
-    fingerprint: Option<String>,
-    redact: fn(&mut Value),
-    run: F,
-) -> Result<Response, ApiError>
-where
-    F: Future<Output = Result<(StatusCode, Value), ApiError>>,
-{
-    let Some(key) = key.0 else {
-        let (status, body) = run.await?;
-        return Ok((status, Json(body)).into_response());
-    };
-    let stored_key = format!("{scope}\n{key}");
-    if let Some(stored) = state
-        .store
-        .idempotent_response(&user.id, &stored_key)
-        .await?
-    {
-        return replay(stored, fingerprint.as_deref());
-    }
-    let now = state.clock.now();
-    let claimed = state
-        .store
-        .claim_idempotency_key(
-            &user.id,
-            &stored_key,
-            now,
-            now.checked_sub(CLAIM_HOLDS).unwrap_or(now),
-        )
-        .await?;
-    if !claimed {
-        // The first request may have finished since the look-up.
-        if let Some(stored) = state
-            .store
-            .idempotent_response(&user.id, &stored_key)
-            .await?
-        {
-            return replay(stored, fingerprint.as_deref());
-        }
-        return Err(AppError::Conflict(
-            "A request with this Idempotency-Key is still being processed; retry in a moment."
-                .into(),
-        )
-        .into());
-    }
-    let mut claim = Claim {
-        store: state.store.clone(),
-        user: user.id.clone(),
-        key: stored_key.clone(),
-        claimed_at: now,
-        answered: false,
-    };
-    let (status, body) = run.await?;
-    if status.is_success() {
-        let mut kept = body.clone();
-        redact(&mut kept);
-        let stored = StoredResponse {
-            status: status.as_u16(),
-            body: kept.to_string(),
-            fingerprint,
-        };
-        state
-            .store
-            .store_idempotent_response(&user.id, &stored_key, &stored, state.clock.now())
-            .await?;
-        claim.answered = true;
-    }
-    Ok((status, Json(body)).into_response())
-}
-
-/// Nothing to leave out of a stored answer.
-pub fn keep_all(_: &mut Value) {}
-
-fn replay(stored: StoredResponse, fingerprint: Option<&str>) -> Result<Response, ApiError> {
-    if stored.fingerprint.is_some() && stored.fingerprint.as_deref() != fingerprint {
-        return Err(AppError::invalid(
-            IDEMPOTENCY_KEY,
-            "This Idempotency-Key was used for a request with another body. Use a new key for a new request; a retry must send the same body.",
-        )
-        .into());
-    }
-    let status =
-        StatusCode::from_u16(stored.status).map_err(|e| AppError::internal(e.to_string()))?;
-    Response::builder()
-        .status(status)
-        .header(CONTENT_TYPE, "application/json")
-        .header("idempotent-replayed", "true")
-        .body(Body::from(stored.body))
-        .map_err(|e| AppError::internal(e.to_string()).into())
-}
-
-/// The JSON of a response value, for [`idempotent`].
-pub fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, ApiError> {
-    serde_json::to_value(v).map_err(|e| AppError::internal(e.to_string()).into())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! JSON and as its TOML file), and comparing two versions or a version and
 //! the draft. The work is done by `crate::versions`, as for the pages.
 
-use accord_store::Version;
+use accord_store::{Signed, Version};
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
@@ -14,7 +14,8 @@ use utoipa::ToSchema;
 
 use super::agreement::{agreement_json, toml_file};
 use super::docs::{Forbidden, Invalid, NotFound, Stale, TooLarge, Unauthenticated};
-use super::support::{ApiJson, ApiPath, ApiQuery, IdempotencyKey, idempotent, keep_all, to_value};
+use super::idempotency::{IdempotencyKey, idempotent, to_value};
+use super::support::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError};
 use crate::partnerships::access::{self, parse_stored};
@@ -71,14 +72,20 @@ pub async fn sign_draft(
     ApiJson(input): ApiJson<SignRequest>,
 ) -> Result<Response, ApiError> {
     let access = access::member(&state, &user, &id).await?;
-    let scope = format!("POST /api/v1/partnerships/{}/sign", access.partnership.id);
-    idempotent(&state, &user, key, &scope, keep_all, async {
-        let signed = versions::sign(&state, &access, &user, input.revision).await?;
+    let keying = key.scoped(format!(
+        "POST /api/v1/partnerships/{}/sign",
+        access.partnership.id
+    ));
+    let render = |signed: &Signed| {
         let body = SignResult {
             number: signed.number,
             complete: signed.complete,
         };
         Ok((axum::http::StatusCode::OK, to_value(&body)?))
+    };
+    idempotent(&state, &user, keying, render, async |keyed| {
+        let signed = versions::sign(&state, &access, &user, input.revision, keyed.as_ref());
+        Ok(signed.await?)
     })
     .await
 }

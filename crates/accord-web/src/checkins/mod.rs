@@ -293,6 +293,7 @@ pub async fn write_record(
         parsed.record.clone(),
         parsed.note.clone(),
         viewer.link.as_ref(),
+        None,
     )
     .await;
     match result {

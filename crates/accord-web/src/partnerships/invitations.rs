@@ -3,7 +3,7 @@
 //! always shown to the inviter, once (only its digest is stored).
 
 use accord_store::{
-    Invitation, InvitationId, Membership, NewInvitation, PartnershipId, Role, User,
+    Invitation, InvitationId, Keyed, Membership, NewInvitation, PartnershipId, Role, User,
 };
 use askama::Template;
 use askama_web::WebTemplate;
@@ -75,12 +75,14 @@ pub struct InviteInput {
     pub email: Option<String>,
 }
 
-/// Makes an invitation and returns it with its link; shared with the API.
+/// Makes an invitation and returns it with its link; shared with the API,
+/// which keys it (its answer is made from the invitation and its link).
 pub async fn invite(
     state: &AppState,
     access: &Access,
     user: &User,
     input: &InviteInput,
+    keyed: Option<Keyed<(Invitation, String)>>,
 ) -> Result<(Invitation, String), AppError> {
     access.require_partner()?;
     let role = Role::parse(input.role.trim()).ok_or_else(|| {
@@ -112,19 +114,24 @@ pub async fn invite(
     let expires_at = now
         .checked_add(state.settings.invitation_ttl)
         .map_err(|e| AppError::internal(e.to_string()))?;
+    let link = format!("{}/invite/{token}", state.settings.base_url);
+    let keyed = keyed.map(|k| {
+        let link = link.clone();
+        k.map(move |i: &Invitation| (i.clone(), link.clone()))
+    });
+    let new = NewInvitation {
+        token: &tokens::digest(&token),
+        partnership: id,
+        role,
+        email,
+        invited_by: &user.id,
+        now,
+        expires_at,
+    };
     let invitation = state
         .store
-        .create_invitation(&NewInvitation {
-            token: &tokens::digest(&token),
-            partnership: id,
-            role,
-            email,
-            invited_by: &user.id,
-            now,
-            expires_at,
-        })
+        .create_invitation_keyed(&new, keyed.as_ref())
         .await?;
-    let link = format!("{}/invite/{token}", state.settings.base_url);
     if let (Some(mailer), Some(to)) = (&state.mailer, email) {
         let what = if role == Role::Coach {
             "coach"
@@ -155,7 +162,7 @@ async fn invite_page(
     CsrfForm { form, .. }: CsrfForm<InviteInput>,
 ) -> Result<Response, AppError> {
     let access = access::member(&state, &me.user, &id).await?;
-    match invite(&state, &access, &me.user, &form).await {
+    match invite(&state, &access, &me.user, &form, None).await {
         Ok((_, link)) => Ok(overview_page(&state, &me, &access, Some(link), None)
             .await?
             .into_response()),
@@ -193,39 +200,39 @@ pub async fn withdraw(state: &AppState, access: &Access, inv: &str) -> Result<()
     }
 }
 
-/// Accepts an invitation; shared with the API. A partner who joins takes
-/// the place of the draft's placeholder party, under their own name.
-pub async fn accept(state: &AppState, user: &User, token: &str) -> Result<Membership, AppError> {
-    let now = state.clock.now();
-    let membership = state
-        .store
-        .accept_invitation(&tokens::digest(token), &user.id, now)
-        .await?;
-    if membership.role == Role::Partner {
-        let p = &membership.partnership;
-        let mut agreement = parse_stored(&p.draft)?;
-        if let Some(party) = agreement
+/// Accepts an invitation at `now`; shared with the API, which keys it. A
+/// partner who joins takes the place of the draft's placeholder party,
+/// under their own name, in the same transaction.
+pub async fn accept(
+    state: &AppState,
+    user: &User,
+    token: &str,
+    now: Timestamp,
+    keyed: Option<Keyed<Membership>>,
+) -> Result<Membership, AppError> {
+    let (name, email) = (user.name.clone(), user.email.clone());
+    let redraft = move |draft: &str| {
+        // A draft that does not read (never written so by Accord) keeps
+        // its placeholder for the partners to fill in.
+        let mut agreement = parse_stored(draft).ok()?;
+        let party = agreement
             .parties
             .iter_mut()
-            .find(|x| x.name == PARTNER_PLACEHOLDER)
-        {
-            party.name = user.name.clone();
-            party.email = Some(user.email.clone());
-            let draft =
-                accord_core::to_toml(&agreement).map_err(|e| AppError::internal(e.to_string()))?;
-            // Someone may have saved in between; then the name stays for
-            // the partners to fill in, which is harmless.
-            if let Err(e) = state
-                .store
-                .save_draft(&p.id, p.draft_revision, &draft, now)
-                .await
-                && !matches!(e, accord_store::StoreError::Stale { .. })
-            {
-                return Err(e.into());
-            }
-        }
-    }
-    Ok(membership)
+            .find(|x| x.name == PARTNER_PLACEHOLDER)?;
+        party.name = name.clone();
+        party.email = Some(email.clone());
+        accord_core::to_toml(&agreement).ok()
+    };
+    Ok(state
+        .store
+        .accept_invitation_keyed(
+            &tokens::digest(token),
+            &user.id,
+            now,
+            Some(&redraft),
+            keyed.as_ref(),
+        )
+        .await?)
 }
 
 #[derive(Template, WebTemplate)]
@@ -289,6 +296,6 @@ async fn accept_form(
     Path(token): Path<String>,
     CsrfForm { .. }: CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
-    let membership = accept(&state, &me.user, &token).await?;
+    let membership = accept(&state, &me.user, &token, state.clock.now(), None).await?;
     Ok(Redirect::to(&format!("/p/{}", membership.partnership.id)).into_response())
 }

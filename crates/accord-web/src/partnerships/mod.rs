@@ -96,6 +96,7 @@ pub async fn create(
     state: &AppState,
     user: &User,
     input: &NewPartnershipInput,
+    keyed: Option<&accord_store::Keyed<Partnership>>,
 ) -> Result<Partnership, AppError> {
     let title = input.title.trim();
     if title.is_empty() || title.chars().count() > 120 {
@@ -141,15 +142,13 @@ pub async fn create(
     })?;
     agreement.drafted = Some(today(&agreement, now));
     let draft = to_toml(&agreement).map_err(|e| AppError::internal(e.to_string()))?;
-    Ok(state
-        .store
-        .create_partnership(&NewPartnership {
-            title,
-            creator: &user.id,
-            draft: &draft,
-            now,
-        })
-        .await?)
+    let new = NewPartnership {
+        title,
+        creator: &user.id,
+        draft: &draft,
+        now,
+    };
+    Ok(state.store.create_partnership_keyed(&new, keyed).await?)
 }
 
 #[derive(Template, WebTemplate)]
@@ -204,7 +203,7 @@ async fn create_page(
     me: CurrentUser,
     CsrfForm { visitor, form }: CsrfForm<NewPartnershipInput>,
 ) -> Result<Response, AppError> {
-    match create(&state, &me.user, &form).await {
+    match create(&state, &me.user, &form, None).await {
         Ok(p) => Ok(Redirect::to(&format!("/p/{}", p.id)).into_response()),
         Err(e @ AppError::Invalid { .. }) => {
             let page =

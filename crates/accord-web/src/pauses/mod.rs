@@ -340,7 +340,7 @@ async fn agree_page(
     CsrfForm { .. }: CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let access = partner(&state, &me, &id).await?;
-    match agree(&state, &access, &me.user.id, &pid).await {
+    match agree(&state, &access, &me.user.id, &pid, None).await {
         Ok(_) => Ok(back(&access, "agreed")),
         Err(AppError::Conflict(why)) => view(&state, &me, &access, conflict(why)).await,
         Err(e) => Err(e),
@@ -354,7 +354,7 @@ async fn withdraw_page(
     CsrfForm { .. }: CsrfForm<Empty>,
 ) -> Result<Response, AppError> {
     let access = partner(&state, &me, &id).await?;
-    match withdraw(&state, &access, &me.user.id, &pid).await {
+    match withdraw(&state, &access, &me.user.id, &pid, None).await {
         Ok(_) => Ok(back(&access, "withdrawn")),
         Err(AppError::Conflict(why)) => view(&state, &me, &access, conflict(why)).await,
         Err(e) => Err(e),

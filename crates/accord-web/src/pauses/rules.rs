@@ -2,7 +2,7 @@
 //! pause pages and the API so that both refuse the same things with the
 //! same reasons.
 
-use accord_store::{Pause, PauseId, StoreError, UserId};
+use accord_store::{Keyed, Pause, PauseId, StoreError, UserId};
 use jiff::Timestamp;
 use jiff::civil::Date;
 
@@ -62,14 +62,15 @@ pub fn cannot_withdraw(pause: &Pause, today: Date) -> Option<&'static str> {
     }
 }
 
-/// Agrees to the pause `pid` as `user`. Refused, or changed by someone
-/// else in between, it is [`AppError::Conflict`] with the reason as the
-/// pause stands now.
+/// Agrees to the pause `pid` as `user` (under an idempotency key, from
+/// the API). Refused, or changed by someone else in between, it is
+/// [`AppError::Conflict`] with the reason as the pause stands now.
 pub async fn agree(
     state: &AppState,
     access: &Access,
     user: &UserId,
     pid: &str,
+    keyed: Option<&Keyed<Pause>>,
 ) -> Result<Pause, AppError> {
     let (pause, today) = find(state, access, pid).await?;
     if let Some(why) = cannot_agree(&pause, user, today) {
@@ -78,7 +79,7 @@ pub async fn agree(
     let now = state.clock.now();
     match state
         .store
-        .agree_pause(&access.partnership.id, &pause.id, user, now)
+        .agree_pause_keyed(&access.partnership.id, &pause.id, user, now, keyed)
         .await
     {
         Err(StoreError::Conflict(_)) => {
@@ -91,13 +92,14 @@ pub async fn agree(
     }
 }
 
-/// Withdraws the pause `pid` as `user`; refused, it is
-/// [`AppError::Conflict`] with the reason.
+/// Withdraws the pause `pid` as `user` (under an idempotency key, from
+/// the API); refused, it is [`AppError::Conflict`] with the reason.
 pub async fn withdraw(
     state: &AppState,
     access: &Access,
     user: &UserId,
     pid: &str,
+    keyed: Option<&Keyed<Pause>>,
 ) -> Result<Pause, AppError> {
     let (pause, today) = find(state, access, pid).await?;
     if let Some(why) = cannot_withdraw(&pause, today) {
@@ -106,7 +108,7 @@ pub async fn withdraw(
     let now = state.clock.now();
     match state
         .store
-        .withdraw_pause(&access.partnership.id, &pause.id, user, now)
+        .withdraw_pause_keyed(&access.partnership.id, &pause.id, user, now, keyed)
         .await
     {
         Err(StoreError::Conflict(_)) => Err(AppError::Conflict(

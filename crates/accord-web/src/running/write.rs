@@ -6,8 +6,8 @@ use accord_core::checkin::{
 };
 use accord_core::schedule::{Occurrence, Schedule};
 use accord_store::{
-    ConsequenceKind, LinkId, NewCheckin, NewConsequence, NewPreparation, NoteBody, StoreError,
-    UserId,
+    Checkin, ConsequenceKind, Keyed, LinkId, NewCheckin, NewConsequence, NewPreparation, NoteBody,
+    StoreError, UserId,
 };
 use jiff::{SignedDuration, Timestamp};
 use serde_json::json;
@@ -77,7 +77,26 @@ pub fn next_after(schedule: &Schedule, inforce: &InForce, occ: &Occurrence) -> O
     None
 }
 
-/// Records the check-in at `at` for the partnership, written by `by`.
+impl Recorded {
+    /// What recording did, from the check-in stored.
+    fn of(stored: &Checkin, record: CheckinRecord, fired: Vec<Fired>, recap: Recap) -> Self {
+        Self {
+            entry: Entry {
+                occurrence: stored.occurrence,
+                version: stored.version,
+                record,
+                recorded_by: stored.recorded_by.clone(),
+                recorded_at: stored.recorded_at,
+            },
+            fired,
+            recap,
+        }
+    }
+}
+
+/// Records the check-in at `at` for the partnership, written by `by`
+/// (under an idempotency key, from the API, answered from what recording
+/// did).
 #[allow(clippy::too_many_arguments)]
 pub async fn record(
     state: &AppState,
@@ -87,6 +106,7 @@ pub async fn record(
     record: CheckinRecord,
     note: Option<(bool, String)>,
     link: Option<&LinkId>,
+    keyed: Option<Keyed<Recorded>>,
 ) -> Result<Recorded, AppError> {
     let now = state.clock.now();
     let (schedule, occ) = occurrence(inforce, at)?;
@@ -165,23 +185,30 @@ pub async fn record(
         })
         .collect();
     let json = serde_json::to_string(&record).map_err(|e| AppError::internal(e.to_string()))?;
+    let keyed = keyed.map(|k| {
+        let (record, fired, recap) = (record.clone(), fired.clone(), recap.clone());
+        k.map(move |c: &Checkin| Recorded::of(c, record.clone(), fired.clone(), recap.clone()))
+    });
     let stored = state
         .store
-        .record_checkin(&NewCheckin {
-            partnership: &inforce.id,
-            occurrence: at,
-            version: inforce.version.number,
-            record: &json,
-            recorded_by: by,
-            note: note.as_ref().map(|(private, body)| NoteBody {
-                private: *private,
-                body,
-            }),
-            consequences: &consequences,
-            notifications: &notifications,
-            link,
-            now,
-        })
+        .record_checkin_keyed(
+            &NewCheckin {
+                partnership: &inforce.id,
+                occurrence: at,
+                version: inforce.version.number,
+                record: &json,
+                recorded_by: by,
+                note: note.as_ref().map(|(private, body)| NoteBody {
+                    private: *private,
+                    body,
+                }),
+                consequences: &consequences,
+                notifications: &notifications,
+                link,
+                now,
+            },
+            keyed.as_ref(),
+        )
         .await
         .map_err(|e| match e {
             StoreError::Conflict(_) => AppError::Conflict(
@@ -190,17 +217,7 @@ pub async fn record(
             ),
             other => other.into(),
         })?;
-    Ok(Recorded {
-        entry: Entry {
-            occurrence: stored.occurrence,
-            version: stored.version,
-            record,
-            recorded_by: stored.recorded_by,
-            recorded_at: stored.recorded_at,
-        },
-        fired,
-        recap,
-    })
+    Ok(Recorded::of(&stored, record, fired, recap))
 }
 
 /// The three preparation answers.

@@ -136,15 +136,17 @@ pub async fn sign(
     access: &Access,
     user: &User,
     revision: i64,
+    keyed: Option<&accord_store::Keyed<Signed>>,
 ) -> Result<Signed, AppError> {
     access.require_partner()?;
     Ok(state
         .store
-        .sign_draft(
+        .sign_draft_keyed(
             &access.partnership.id,
             revision,
             &user.id,
             state.clock.now(),
+            keyed,
         )
         .await?)
 }
@@ -161,7 +163,7 @@ async fn sign_form(
     CsrfForm { form, .. }: CsrfForm<SignForm>,
 ) -> Result<Response, AppError> {
     let access = access::member(&state, &me.user, &id).await?;
-    sign(&state, &access, &me.user, form.revision).await?;
+    sign(&state, &access, &me.user, form.revision, None).await?;
     Ok(Redirect::to(&format!("/p/{}", access.partnership.id)).into_response())
 }
 

@@ -9,10 +9,15 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
+pub mod crash;
+
 /// A running `accord serve`, killed on drop.
 pub struct Server {
     pub child: Child,
     pub addr: String,
+    /// Its standard error so far (the last 256 KiB), read all along so a
+    /// busy server never blocks on a full pipe.
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -36,6 +41,12 @@ pub fn clean(cmd: &mut Command) -> &mut Command {
 }
 
 pub fn serve(args: &[&str], env: &[(&str, &str)]) -> Server {
+    try_serve(args, env).unwrap_or_else(|why| panic!("accord serve did not start: {why}"))
+}
+
+/// Starts `accord serve`; `Err` with what it said when it exits instead of
+/// printing its address (a port still held, say).
+pub fn try_serve(args: &[&str], env: &[(&str, &str)]) -> Result<Server, String> {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_accord"));
     clean(&mut cmd)
         .arg("serve")
@@ -50,13 +61,40 @@ pub fn serve(args: &[&str], env: &[(&str, &str)]) -> Server {
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
-    let addr = first
+    let Some(addr) = first
         .split("http://")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {first:?}"))
-        .to_owned();
-    Server { child, addr }
+    else {
+        let _ = child.kill();
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            let _ = e.read_to_string(&mut err);
+        }
+        let _ = child.wait();
+        return Err(format!("no address in {first:?}; {err}"));
+    };
+    let addr = addr.to_owned();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    if let Some(stderr) = child.stderr.take() {
+        let log = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                let mut log = log.lock().unwrap();
+                if log.len() > 256 * 1024 {
+                    let cut = log.len() - 128 * 1024;
+                    let cut = (cut..log.len())
+                        .find(|&i| log.is_char_boundary(i))
+                        .unwrap_or(0);
+                    log.drain(..cut);
+                }
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+    }
+    Ok(Server { child, addr, log })
 }
 
 pub fn accord(args: &[&str]) -> Output {
@@ -85,6 +123,11 @@ pub fn get(addr: &str, path: &str) -> (u16, String, String) {
 
 /// Signs up through the real form: CSRF cookie and token first.
 pub fn sign_up(addr: &str, email: &str) {
+    sign_up_as(addr, "Maya+Chen", email);
+}
+
+/// [`sign_up`] under another name (form-encoded, like `email`).
+pub fn sign_up_as(addr: &str, name: &str, email: &str) {
     let (_, head, body) = get(addr, "/signup");
     let cookie = head
         .lines()
@@ -95,9 +138,8 @@ pub fn sign_up(addr: &str, email: &str) {
     let at = body.find("name=\"csrf\" value=\"").unwrap() + 19;
     let token = &body[at..at + body[at..].find('"').unwrap()];
     assert_eq!(token, cookie);
-    let form = format!(
-        "csrf={token}&name=Maya+Chen&email={email}&password=correct+horse+battery&next=%2F"
-    );
+    let form =
+        format!("csrf={token}&name={name}&email={email}&password=correct+horse+battery&next=%2F");
     let (status, _, _) = http(
         addr,
         &format!(

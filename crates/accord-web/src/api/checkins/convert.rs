@@ -209,13 +209,13 @@ pub(super) fn name_of(members: &[Member], user: &UserId) -> String {
         .map_or_else(|| "A former member".to_owned(), |m| m.name.clone())
 }
 
-/// A recorded check-in, with the recorder's name.
-pub(super) fn stored_checkin(inforce: &InForce, entry: &Entry) -> StoredCheckin {
+/// A recorded check-in, with the recorder's name (one of `members`).
+pub(super) fn stored_checkin(members: &[Member], entry: &Entry) -> StoredCheckin {
     StoredCheckin {
         at: entry.occurrence,
         version: entry.version,
         recorded_by: entry.recorded_by.to_string(),
-        recorded_by_name: name_of(&inforce.members, &entry.recorded_by),
+        recorded_by_name: name_of(members, &entry.recorded_by),
         recorded_at: entry.recorded_at,
         record: CheckinRecord::from(&entry.record),
     }
