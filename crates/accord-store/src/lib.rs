@@ -35,6 +35,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod db;
 mod error;
 pub mod export;
 mod keyed;
@@ -48,6 +49,7 @@ use std::future::Future;
 
 use jiff::{SignedDuration, Timestamp};
 
+pub use db::Db;
 pub use error::{StoreError, StoredResponse};
 pub use keyed::{Answer, AnswerFn, Keyed};
 pub use postgres::PgStore;
@@ -61,6 +63,12 @@ type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T, StoreError>> +
 /// Storage in the domain's terms. Implemented by [`SqliteStore`] and
 /// [`PgStore`]; [`Db`] holds either, chosen by URL. Every method that
 /// changes several rows does so in one transaction: all or nothing.
+///
+/// A `…_keyed` method is its plain twin made under an idempotency key
+/// ([`Keyed`]): nothing is written when an answer is stored under the key
+/// already ([`StoreError::Replay`]) or another transaction holds it
+/// ([`StoreError::KeyInFlight`]); otherwise the answer is stored in the
+/// write's own transaction.
 pub trait Store: Send + Sync {
     // --- Accounts -------------------------------------------------------
 
@@ -162,10 +170,6 @@ pub trait Store: Send + Sync {
         self.create_partnership_keyed(new, None)
     }
     /// [`Store::create_partnership`] under an idempotency key.
-    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
-    /// is stored under the key already ([`StoreError::Replay`]) or another
-    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
-    /// answer is stored in the same transaction.
     fn create_partnership_keyed<'a>(
         &'a self,
         new: &'a NewPartnership<'a>,
@@ -191,10 +195,6 @@ pub trait Store: Send + Sync {
         self.create_invitation_keyed(new, None)
     }
     /// [`Store::create_invitation`] under an idempotency key.
-    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
-    /// is stored under the key already ([`StoreError::Replay`]) or another
-    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
-    /// answer is stored in the same transaction.
     fn create_invitation_keyed<'a>(
         &'a self,
         new: &'a NewInvitation<'a>,
@@ -220,10 +220,6 @@ pub trait Store: Send + Sync {
     /// says (the stored draft in; the draft to save out, `None` to leave
     /// it) when a partner joins, in the same transaction, and under an
     /// idempotency key.
-    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
-    /// is stored under the key already ([`StoreError::Replay`]) or another
-    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
-    /// answer is stored in the same transaction.
     fn accept_invitation_keyed<'a>(
         &'a self,
         token: &'a TokenHash,
@@ -275,10 +271,6 @@ pub trait Store: Send + Sync {
         self.sign_draft_keyed(partnership, expected_revision, user, now, None)
     }
     /// [`Store::sign_draft`] under an idempotency key.
-    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
-    /// is stored under the key already ([`StoreError::Replay`]) or another
-    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
-    /// answer is stored in the same transaction.
     fn sign_draft_keyed<'a>(
         &'a self,
         partnership: &'a PartnershipId,
@@ -328,10 +320,6 @@ pub trait Store: Send + Sync {
         self.record_checkin_keyed(new, None)
     }
     /// [`Store::record_checkin`] under an idempotency key.
-    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
-    /// is stored under the key already ([`StoreError::Replay`]) or another
-    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
-    /// answer is stored in the same transaction.
     fn record_checkin_keyed<'a>(
         &'a self,
         new: &'a NewCheckin<'a>,
@@ -351,10 +339,6 @@ pub trait Store: Send + Sync {
         self.add_note_keyed(new, None)
     }
     /// [`Store::add_note`] under an idempotency key.
-    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
-    /// is stored under the key already ([`StoreError::Replay`]) or another
-    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
-    /// answer is stored in the same transaction.
     fn add_note_keyed<'a>(
         &'a self,
         new: &'a NewNote<'a>,
@@ -396,10 +380,6 @@ pub trait Store: Send + Sync {
         self.propose_pause_keyed(new, None)
     }
     /// [`Store::propose_pause`] under an idempotency key.
-    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
-    /// is stored under the key already ([`StoreError::Replay`]) or another
-    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
-    /// answer is stored in the same transaction.
     fn propose_pause_keyed<'a>(
         &'a self,
         new: &'a NewPause<'a>,
@@ -418,10 +398,6 @@ pub trait Store: Send + Sync {
         self.agree_pause_keyed(partnership, id, user, now, None)
     }
     /// [`Store::agree_pause`] under an idempotency key.
-    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
-    /// is stored under the key already ([`StoreError::Replay`]) or another
-    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
-    /// answer is stored in the same transaction.
     fn agree_pause_keyed<'a>(
         &'a self,
         partnership: &'a PartnershipId,
@@ -443,10 +419,6 @@ pub trait Store: Send + Sync {
         self.withdraw_pause_keyed(partnership, id, user, now, None)
     }
     /// [`Store::withdraw_pause`] under an idempotency key.
-    /// With `keyed`, as [`Keyed`] says: nothing is written when an answer
-    /// is stored under the key already ([`StoreError::Replay`]) or another
-    /// transaction holds it ([`StoreError::KeyInFlight`]); otherwise the
-    /// answer is stored in the same transaction.
     fn withdraw_pause_keyed<'a>(
         &'a self,
         partnership: &'a PartnershipId,
@@ -601,50 +573,4 @@ pub trait Store: Send + Sync {
         export: &'a export::Export,
         now: Timestamp,
     ) -> Fut<'a, export::Imported>;
-}
-
-/// Either store, chosen at start from the database URL.
-#[derive(Debug, Clone)]
-pub enum Db {
-    /// An embedded SQLite file.
-    Sqlite(SqliteStore),
-    /// A PostgreSQL server.
-    Postgres(PgStore),
-}
-
-impl Db {
-    /// Connects to `sqlite://PATH` (created if missing) or `postgres://…`,
-    /// and brings the schema up to date.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        if let Some(path) = url.strip_prefix("sqlite://") {
-            // SQLite takes an empty name as a private temporary database,
-            // which would lose every write at exit: refuse it instead.
-            if path.trim().is_empty() {
-                return Err(StoreError::UnsupportedUrl(url.to_owned()));
-            }
-            Ok(Self::Sqlite(
-                SqliteStore::open(std::path::Path::new(path)).await?,
-            ))
-        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Self::Postgres(PgStore::connect(url).await?))
-        } else {
-            Err(StoreError::UnsupportedUrl(url.to_owned()))
-        }
-    }
-
-    /// The store inside, whichever database it is.
-    pub fn store(&self) -> &dyn Store {
-        match self {
-            Self::Sqlite(s) => s,
-            Self::Postgres(s) => s,
-        }
-    }
-
-    /// The store inside, to share between tasks (what the web app holds).
-    pub fn into_shared(self) -> std::sync::Arc<dyn Store> {
-        match self {
-            Self::Sqlite(s) => std::sync::Arc::new(s),
-            Self::Postgres(s) => std::sync::Arc::new(s),
-        }
-    }
 }
