@@ -533,6 +533,7 @@ async fn forgot(
                      If it was not you, ignore this message: your password stays as it is.\n",
                     user.name
                 ),
+                message_id: None,
             };
             if let Err(e) = mailer.send(mail).await {
                 tracing::error!(error = %e, "password reset e-mail failed");

@@ -21,6 +21,11 @@ pub struct Mail {
     pub subject: String,
     /// The plain-text body.
     pub body: String,
+    /// The message's own id, the same on every attempt to send it (an
+    /// outbox row's id), sent as `Message-ID: <id@sender's domain>` so
+    /// that a repeat after a crash can be told for one; a fresh one is
+    /// made when `None`.
+    pub message_id: Option<String>,
 }
 
 /// Why a message could not be sent.
@@ -66,6 +71,11 @@ pub struct SmtpSettings {
     pub from: String,
 }
 
+/// How long one message may take to send, connecting included: well
+/// inside the worker's lease, so a worker that lives never loses its row
+/// to another while it sends.
+pub const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Sends through an SMTP server.
 pub struct SmtpMailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -94,6 +104,7 @@ impl SmtpMailer {
         if let (Some(user), Some(password)) = (&s.username, &s.password) {
             builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
         }
+        builder = builder.timeout(Some(SMTP_TIMEOUT));
         Ok(Self {
             transport: builder.build(),
             from,
@@ -108,7 +119,11 @@ impl Mailer for SmtpMailer {
                 .to
                 .parse()
                 .map_err(|e| MailError(format!("{:?} is not an address: {e}", mail.to)))?;
+            let message_id = mail
+                .message_id
+                .map(|id| format!("<{id}@{}>", self.from.email.domain()));
             let message = Message::builder()
+                .message_id(message_id)
                 .from(self.from.clone())
                 .to(to)
                 .subject(mail.subject)

@@ -21,14 +21,28 @@
 //! the body as it is, unless the URL asks ntfy (2.10 or later) to template
 //! it: `https://ntfy.sh/<topic>?tpl=1&t={{.title}}&m={{.message}}`.
 //!
-//! # Signature
+//! # Id and signatures
 //!
-//! Every request carries `X-Accord-Signature: t=<unix seconds>,v1=<hex>`,
-//! where `<hex>` is the lower-case HMAC-SHA256, keyed with the person's
-//! webhook secret, of `<unix seconds>.` followed by the exact body bytes
-//! ([`sign`]). A receiver recomputes it and checks that the time is recent
-//! ([`verify`]), which proves the request came from Accord and was not
-//! replayed later. `X-Accord-Event` names the event (see [`event_name`]).
+//! Every request follows the [Standard Webhooks](https://www.standardwebhooks.com/)
+//! conventions, so their libraries verify it and drop repeats:
+//!
+//! - `webhook-id`: the message's id, made when it was put in the outbox and
+//!   the same on every attempt. A receiver that has seen it already drops
+//!   the request: that is how a repeat after a crash (see the worker) does
+//!   no harm.
+//! - `webhook-timestamp`: the attempt's time, in unix seconds.
+//! - `webhook-signature`: `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`
+//!   ([`sign_standard`]), keyed with the secret's bytes: for a secret of
+//!   the form `whsec_<base64>` (every secret Accord makes now) the base64
+//!   decoded, as the standard says; for an older secret, its text.
+//!
+//! Receivers written before keep working: every request also carries
+//! `X-Accord-Signature: t=<unix seconds>,v1=<hex>`, where `<hex>` is the
+//! lower-case HMAC-SHA256, keyed with the secret's text, of `<unix
+//! seconds>.` followed by the exact body bytes ([`sign`]). A receiver
+//! recomputes it and checks that the time is recent ([`verify`]), which
+//! proves the request came from Accord and was not replayed later.
+//! `X-Accord-Event` names the event (see [`event_name`]).
 //!
 //! # Delivery
 //!
@@ -53,6 +67,14 @@ use sha2::Sha256;
 pub const SIGNATURE_HEADER: &str = "X-Accord-Signature";
 /// The header naming the event.
 pub const EVENT_HEADER: &str = "X-Accord-Event";
+/// The message's id, the same on every attempt (Standard Webhooks).
+pub const ID_HEADER: &str = "webhook-id";
+/// The attempt's time in unix seconds (Standard Webhooks).
+pub const TIMESTAMP_HEADER: &str = "webhook-timestamp";
+/// The Standard Webhooks signature.
+pub const STANDARD_SIGNATURE_HEADER: &str = "webhook-signature";
+/// The prefix of a Standard Webhooks secret, before its base64.
+pub const SECRET_PREFIX: &str = "whsec_";
 /// How long a delivery may take, connecting included.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -144,6 +166,73 @@ pub fn sign(secret: &str, timestamp_secs: i64, body: &[u8]) -> String {
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// The key a secret stands for in Standard Webhooks: the bytes of the
+/// base64 after `whsec_`, or (a secret made before Accord used that form,
+/// or one that does not decode) the secret's text.
+fn standard_key(secret: &str) -> Vec<u8> {
+    use base64::Engine;
+    secret
+        .strip_prefix(SECRET_PREFIX)
+        .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
+        .unwrap_or_else(|| secret.as_bytes().to_vec())
+}
+
+fn standard_mac(secret: &str, id: &str, timestamp_secs: i64, body: &[u8]) -> HmacSha256 {
+    let Ok(mut mac) = HmacSha256::new_from_slice(&standard_key(secret)) else {
+        unreachable!("HMAC-SHA256 accepts keys of every length")
+    };
+    mac.update(id.as_bytes());
+    mac.update(b".");
+    mac.update(timestamp_secs.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    mac
+}
+
+/// The `webhook-signature` value for the message `id` with `body`, sent at
+/// `timestamp_secs`: `v1,<base64 HMAC-SHA256 of "<id>.<secs>.<body>">`.
+pub fn sign_standard(secret: &str, id: &str, timestamp_secs: i64, body: &[u8]) -> String {
+    use base64::Engine;
+    let tag = standard_mac(secret, id, timestamp_secs, body)
+        .finalize()
+        .into_bytes();
+    format!(
+        "v1,{}",
+        base64::engine::general_purpose::STANDARD.encode(tag)
+    )
+}
+
+/// Checks Standard Webhooks headers as a receiver does: one of the
+/// space-separated `v1,` signatures matches (in constant time) and the
+/// timestamp is within `tolerance_secs` of `now_secs`.
+pub fn verify_standard(
+    secret: &str,
+    id: &str,
+    timestamp: &str,
+    signatures: &str,
+    body: &[u8],
+    now_secs: i64,
+    tolerance_secs: i64,
+) -> bool {
+    use base64::Engine;
+    let Ok(timestamp) = timestamp.trim().parse::<i64>() else {
+        return false;
+    };
+    if tolerance_secs < 0 || timestamp.abs_diff(now_secs) > tolerance_secs.unsigned_abs() {
+        return false;
+    }
+    signatures.split_whitespace().any(|signature| {
+        signature
+            .strip_prefix("v1,")
+            .and_then(|b64| base64::engine::general_purpose::STANDARD.decode(b64).ok())
+            .is_some_and(|tag| {
+                standard_mac(secret, id, timestamp, body)
+                    .verify_slice(&tag)
+                    .is_ok()
+            })
+    })
+}
 
 fn mac(secret: &str, timestamp_secs: i64, body: &[u8]) -> HmacSha256 {
     // HMAC takes keys of any length: this never fails.
@@ -316,12 +405,14 @@ impl WebhookSender {
         })
     }
 
-    /// Posts `msg` to `url`, signed with `secret` at time `now`. Ok when the
-    /// receiver answered 2xx.
+    /// Posts `msg` to `url` as the message `id` (the same on every
+    /// attempt), signed with `secret` at time `now`. Ok when the receiver
+    /// answered 2xx.
     pub async fn send(
         &self,
         url: &str,
         secret: &str,
+        id: &str,
         msg: &WebhookMessage,
         now: jiff::Timestamp,
     ) -> Result<(), WebhookError> {
@@ -333,12 +424,18 @@ impl WebhookSender {
         }
         let body = body(msg, target.as_str());
         let signature = sign(secret, now.as_second(), &body);
+        let standard = sign_standard(secret, id, now.as_second(), &body);
         let event = HeaderValue::from_str(event_name(msg))
             .unwrap_or_else(|_| HeaderValue::from_static("notification"));
+        let id = HeaderValue::from_str(id)
+            .map_err(|_| WebhookError::Request("the message id is not a header value".into()))?;
         let response = self
             .client
             .post(target)
             .header(CONTENT_TYPE, "application/json")
+            .header(ID_HEADER, id)
+            .header(TIMESTAMP_HEADER, now.as_second().to_string())
+            .header(STANDARD_SIGNATURE_HEADER, standard)
             .header(SIGNATURE_HEADER, signature)
             .header(EVENT_HEADER, event)
             .body(body)

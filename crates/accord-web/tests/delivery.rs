@@ -36,7 +36,7 @@ async fn a_webhook_is_signed_and_readable_by_slack_and_ntfy() {
     let hooks = WebhookReceiver::start().await;
     let url = hooks.url("/ntfy/maya-reminders");
     sender()
-        .send(&url, SECRET, &message(), now())
+        .send(&url, SECRET, "msg-1", &message(), now())
         .await
         .expect("delivered");
 
@@ -66,6 +66,30 @@ async fn a_webhook_is_signed_and_readable_by_slack_and_ntfy() {
         300
     ));
     assert!(!webhook::verify(SECRET, signature, b"{}", now_secs, 300));
+    // And the Standard Webhooks headers: the message's id, the time, and
+    // a signature over both and the body.
+    assert_eq!(request.header("webhook-id"), Some("msg-1"));
+    let timestamp = request.header("webhook-timestamp").expect("timestamp");
+    assert_eq!(timestamp, now_secs.to_string());
+    let standard = request.header("webhook-signature").expect("signature");
+    assert!(webhook::verify_standard(
+        SECRET,
+        "msg-1",
+        timestamp,
+        standard,
+        &request.body,
+        now_secs,
+        300
+    ));
+    assert!(!webhook::verify_standard(
+        SECRET,
+        "msg-2",
+        timestamp,
+        standard,
+        &request.body,
+        now_secs,
+        300
+    ));
 
     let body = request.json().expect("JSON body");
     let text = body["text"].as_str().expect("Slack text");
@@ -89,7 +113,7 @@ async fn an_error_status_is_an_error_that_keeps_secrets() {
     let url = hooks.url("/services/T000/B000/very-secret-path");
     hooks.fail_next(1);
     let err = sender()
-        .send(&url, SECRET, &message(), now())
+        .send(&url, SECRET, "msg-1", &message(), now())
         .await
         .expect_err("a 500 is a failure");
     assert!(matches!(err, WebhookError::Status(500)), "{err:?}");
@@ -101,7 +125,7 @@ async fn an_error_status_is_an_error_that_keeps_secrets() {
     );
     // The retry goes through.
     sender()
-        .send(&url, SECRET, &message(), now())
+        .send(&url, SECRET, "msg-1", &message(), now())
         .await
         .expect("delivered on retry");
     let statuses: Vec<u16> = hooks.requests().iter().map(|r| r.status).collect();
@@ -118,7 +142,7 @@ async fn an_unreachable_port_is_an_error() {
     drop(listener);
     let url = format!("http://127.0.0.1:{port}/secret-hook");
     let err = sender()
-        .send(&url, SECRET, &message(), now())
+        .send(&url, SECRET, "msg-1", &message(), now())
         .await
         .expect_err("nothing listens");
     assert!(matches!(err, WebhookError::Connect(_)), "{err:?}");
@@ -139,7 +163,7 @@ async fn a_server_that_never_answers_times_out() {
     let sender = WebhookSender::with_timeout(Duration::from_millis(300), true).expect("client");
     // The connection is accepted by the kernel; no one ever answers.
     let err = sender
-        .send(&url, SECRET, &message(), now())
+        .send(&url, SECRET, "msg-1", &message(), now())
         .await
         .expect_err("timed out");
     assert!(matches!(err, WebhookError::Timeout), "{err:?}");
@@ -162,7 +186,7 @@ async fn redirects_are_not_followed() {
             .expect("answer");
     });
     let err = sender()
-        .send(&url, SECRET, &message(), now())
+        .send(&url, SECRET, "msg-1", &message(), now())
         .await
         .expect_err("a redirect is a failure");
     assert!(matches!(err, WebhookError::Redirect(302)), "{err:?}");
@@ -172,7 +196,13 @@ async fn redirects_are_not_followed() {
 #[tokio::test]
 async fn a_bad_address_is_refused_before_sending() {
     let err = sender()
-        .send("https://user:pw@example.org/x", SECRET, &message(), now())
+        .send(
+            "https://user:pw@example.org/x",
+            SECRET,
+            "msg-1",
+            &message(),
+            now(),
+        )
         .await
         .expect_err("credentials in the URL");
     assert!(matches!(err, WebhookError::BadUrl(_)), "{err:?}");
@@ -195,7 +225,7 @@ async fn by_default_webhooks_never_reach_inside() {
         "http://169.254.169.254/latest/meta-data".to_owned(),
     ] {
         let err = public_only
-            .send(&url, SECRET, &message(), now())
+            .send(&url, SECRET, "msg-1", &message(), now())
             .await
             .expect_err("a private address");
         assert!(matches!(err, WebhookError::Private(_)), "{url}: {err:?}");
@@ -203,7 +233,7 @@ async fn by_default_webhooks_never_reach_inside() {
     // A name is resolved and every private answer dropped: nothing is
     // left to connect to.
     let err = public_only
-        .send(&by_name, SECRET, &message(), now())
+        .send(&by_name, SECRET, "msg-1", &message(), now())
         .await
         .expect_err("resolves inside");
     assert!(matches!(err, WebhookError::Connect(_)), "{err:?}");
@@ -216,7 +246,7 @@ async fn by_default_webhooks_never_reach_inside() {
     );
     // Allowed, the same receiver gets it.
     sender()
-        .send(&by_ip, SECRET, &message(), now())
+        .send(&by_ip, SECRET, "msg-1", &message(), now())
         .await
         .expect("allowed");
     assert_eq!(hooks.wait_for(1, WAIT).await.len(), 1);
@@ -233,7 +263,7 @@ async fn many_concurrent_webhooks_all_arrive_signed() {
         tasks.spawn(async move {
             let mut msg = message();
             msg.event = json!({"kind": "reminder", "n": i});
-            sender.send(&url, SECRET, &msg, now()).await
+            sender.send(&url, SECRET, "msg-1", &msg, now()).await
         });
     }
     while let Some(done) = tasks.join_next().await {
@@ -272,6 +302,7 @@ async fn an_email_reaches_a_plain_local_smtp_server() {
             to: "maya@example.org".to_owned(),
             subject: "Check-in tomorrow — Maya & Sam".to_owned(),
             body: body.to_owned(),
+            message_id: Some("0b7e-row".to_owned()),
         })
         .await
         .expect("sent");
@@ -280,6 +311,11 @@ async fn an_email_reaches_a_plain_local_smtp_server() {
     assert_eq!(got.len(), 1);
     let mail = &got[0];
     assert_eq!(mail.from, "accord@example.org");
+    // The id the message was given, on the sender's domain.
+    assert_eq!(
+        mail.header("Message-ID").as_deref(),
+        Some("<0b7e-row@example.org>")
+    );
     assert_eq!(mail.to, ["maya@example.org"]);
     assert_eq!(
         mail.subject.as_deref(),

@@ -10,11 +10,16 @@ use sha2::{Digest, Sha256};
 /// A new secret token of 256 bits.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
-    // The OS random source failing is unrecoverable for a server that must
-    // never hand out guessable tokens.
-    #[allow(clippy::expect_used)]
-    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    fill_random(&mut bytes);
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Fills `bytes` from the operating system's random source.
+pub fn fill_random(bytes: &mut [u8]) {
+    // The OS random source failing is unrecoverable for a server that must
+    // never hand out guessable secrets.
+    #[allow(clippy::expect_used)]
+    getrandom::fill(bytes).expect("the operating system's random source failed");
 }
 
 /// The digest under which a token is stored.

@@ -147,6 +147,7 @@ pub async fn invite(
                 access.partnership.title,
                 when(expires_at)
             ),
+            message_id: None,
         };
         if let Err(e) = mailer.send(mail).await {
             tracing::error!(error = %e, "invitation e-mail failed");

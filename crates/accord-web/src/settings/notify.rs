@@ -41,9 +41,17 @@ pub fn check_webhook(url: Option<&str>, private_allowed: bool) -> Result<Option<
     Ok(Some(parsed.as_str().to_owned()))
 }
 
-/// A new webhook secret: 256 random bits.
+/// A new webhook secret: 256 random bits in the Standard Webhooks form,
+/// `whsec_` and their base64, which those libraries take as it is.
 pub fn new_secret() -> String {
-    tokens::new_token()
+    use base64::Engine;
+    let mut bits = [0u8; 32];
+    tokens::fill_random(&mut bits);
+    format!(
+        "{}{}",
+        crate::webhook::SECRET_PREFIX,
+        base64::engine::general_purpose::STANDARD.encode(bits)
+    )
 }
 
 /// Saves e-mail on or off and the webhook address (none when empty or
@@ -136,8 +144,13 @@ mod tests {
     }
 
     #[test]
-    fn secrets_are_long_and_fresh() {
-        assert_eq!(new_secret().len(), 43);
+    fn secrets_are_256_bits_in_the_standard_form_and_fresh() {
+        use base64::Engine;
+        let secret = new_secret();
+        let bits = secret
+            .strip_prefix("whsec_")
+            .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok());
+        assert_eq!(bits.map(|b| b.len()), Some(32), "{secret}");
         assert_ne!(new_secret(), new_secret());
     }
 }

@@ -37,6 +37,94 @@ fn sign_matches_independently_computed_hmacs() {
     );
 }
 
+/// The example of the Standard Webhooks specification, and a secret
+/// from before Accord made `whsec_` ones (keyed with its text, checked
+/// with Python's `hmac`).
+#[test]
+fn standard_signatures_match_the_specification() {
+    let (id, body) = ("msg_p5jXN8AQM9LWM0D4loKWxJek", br#"{"test": 2432232314}"#);
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let signed = sign_standard(secret, id, 1_614_265_330, body);
+    assert_eq!(signed, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    assert!(verify_standard(
+        secret,
+        id,
+        "1614265330",
+        &signed,
+        body,
+        1_614_265_330,
+        300
+    ));
+    // Several signatures, space-separated: any one that matches will do.
+    let several = format!("v1,bm90IGl0 {signed}");
+    assert!(verify_standard(
+        secret,
+        id,
+        "1614265330",
+        &several,
+        body,
+        1_614_265_400,
+        300
+    ));
+    // Another id, time, body or secret, or a time too far off: refused.
+    assert!(!verify_standard(
+        secret,
+        "msg_other",
+        "1614265330",
+        &signed,
+        body,
+        1_614_265_330,
+        300
+    ));
+    assert!(!verify_standard(
+        secret,
+        id,
+        "1614265331",
+        &signed,
+        body,
+        1_614_265_330,
+        300
+    ));
+    assert!(!verify_standard(
+        secret,
+        id,
+        "1614265330",
+        &signed,
+        b"{}",
+        1_614_265_330,
+        300
+    ));
+    assert!(!verify_standard(
+        "whsec_b3RoZXI=",
+        id,
+        "1614265330",
+        &signed,
+        body,
+        1_614_265_330,
+        300
+    ));
+    assert!(!verify_standard(
+        secret,
+        id,
+        "1614265330",
+        &signed,
+        body,
+        1_614_266_000,
+        300
+    ));
+    assert!(!verify_standard(
+        secret,
+        id,
+        "soon",
+        &signed,
+        body,
+        1_614_265_330,
+        300
+    ));
+    let older = sign_standard("secret-of-partner-1", "m1", 10, b"x");
+    assert_eq!(older, "v1,sjGOLK3jOeRebxGWSXKcdqi3A+UxUYKVP5QccPB1QzU=");
+}
+
 #[test]
 fn verify_accepts_its_own_signature_within_the_tolerance_only() {
     let body = br#"{"a":1}"#;

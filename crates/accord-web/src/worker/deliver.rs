@@ -221,6 +221,7 @@ async fn send(
                 to: user.email.clone(),
                 subject: payload.subject.clone(),
                 body,
+                message_id: Some(row.id.to_string()),
             };
             Ok(mailer
                 .send(mail)
@@ -240,7 +241,7 @@ async fn send(
                 event: payload.event.clone(),
             };
             Ok(webhooks
-                .send(&url, &secret, &message, now)
+                .send(&url, &secret, row.id.as_str(), &message, now)
                 .await
                 .map_err(|e| Failed {
                     lasting: matches!(e, WebhookError::BadUrl(_) | WebhookError::Private(_)),

@@ -7,10 +7,35 @@
 //! a controlled clock and count what happened; [`Worker::run`] repeats it
 //! until shutdown, sleeping only when a round found nothing to do.
 //!
-//! Every row is claimed under a lease (`FOR UPDATE SKIP LOCKED` on
-//! PostgreSQL), so each goes out once however many workers run; a failure
-//! is retried with backoff (1, 2, 4 … minutes, at most an hour apart) and
-//! given up after [`MAX_ATTEMPTS`].
+//! # Once, as far as SMTP and HTTP allow
+//!
+//! A row is claimed under a lease (`FOR UPDATE SKIP LOCKED` on
+//! PostgreSQL), one row at a time, just before it is sent, and marked sent
+//! as soon as its receiver has accepted it. So however many workers run,
+//! only one sends a row at a time, and a live worker never loses its row
+//! to another: every send is bounded by its own timeout (SMTP 20 s,
+//! webhooks 10 s), well inside the [`LEASE`] of 45 s.
+//!
+//! No protocol lets a sender learn "accepted" and record it in one step:
+//! a worker that dies after its receiver accepted a message and before it
+//! marked the row has delivered without knowing. Another worker sends it
+//! again once the lease runs out (within 45 s, not after minutes). Such a
+//! repeat is the only kind there is, and there is at most one per worker
+//! killed (it has one message in flight); every attempt carries the id the
+//! message was given in the outbox (`Message-ID` for e-mail, `webhook-id`
+//! for webhooks), so a receiver that remembers ids drops the repeat. That
+//! is what "each message goes out once" means: at least once, and
+//! recognisably the same message when more.
+//!
+//! Claiming one row at a time costs a write per message (the claim), where
+//! claiming a batch would share one; in exchange a dead worker strands one
+//! message, not a batch. Why not a batch under a lease renewed while the
+//! worker lives? Its unsent rows would still wait the whole lease after a
+//! crash, and a worker stalled (not dead) past the renewal would have its
+//! batch taken and sent twice while it goes on sending.
+//!
+//! A failure is retried with backoff (1, 2, 4 … minutes, at most an hour
+//! apart) and given up after [`MAX_ATTEMPTS`].
 
 mod deliver;
 mod plan;
@@ -32,8 +57,9 @@ pub const DEFAULT_BATCH: u32 = 50;
 /// How far ahead reminders are planned.
 pub const HORIZON: SignedDuration = SignedDuration::from_hours(48);
 /// How long a claimed row stays with its worker before another may take
-/// it (only after a crash does that happen).
-pub const LEASE: SignedDuration = SignedDuration::from_mins(5);
+/// it (only after a crash does that happen): longer than any one send
+/// may take, short enough that a crashed worker's message is not long late.
+pub const LEASE: SignedDuration = SignedDuration::from_secs(45);
 
 /// What one step did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -73,18 +99,21 @@ impl Worker {
         })
     }
 
-    /// One round: extend plans that are running out, then deliver one
-    /// batch of due rows.
+    /// One round: extend plans that are running out, then deliver up to a
+    /// batch of due rows, claiming each just before it is sent.
     pub async fn step(&self) -> Result<Report, AppError> {
         let now = self.state.clock.now();
         let mut report = Report {
             planned: plan::plan_due(&self.state, now, self.batch).await?,
             ..Report::default()
         };
-        let rows = self.state.store.claim_due(now, LEASE, self.batch).await?;
-        report.claimed = rows.len();
         let mut loaded = deliver::Loaded::default();
-        for row in rows {
+        while report.claimed < self.batch as usize {
+            let now = self.state.clock.now();
+            let Some(row) = self.state.store.claim_due(now, LEASE, 1).await?.pop() else {
+                break;
+            };
+            report.claimed += 1;
             if deliver::deliver(&self.state, &self.webhooks, row, now, &mut loaded).await? {
                 report.sent += 1;
             } else {
