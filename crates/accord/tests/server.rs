@@ -5,7 +5,6 @@
 
 mod support;
 
-use std::io::Read;
 use std::path::Path;
 use std::time::Duration;
 
@@ -101,15 +100,14 @@ fn requests_are_logged_as_json_lines_with_their_request_id() {
         .unwrap()
         .trim()
         .to_owned();
+    // The support drains stderr into `server.log`; the line is written as
+    // the response goes out, so give the reader thread a moment.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !server.log.lock().unwrap().contains(&id) && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let _ = server.child.kill();
-    let mut logs = String::new();
-    server
-        .child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
+    let logs = server.log.lock().unwrap().clone();
     let line = logs
         .lines()
         .find(|l| l.contains(&id))
