@@ -54,6 +54,7 @@ pub mod schedule;
 pub mod signals;
 pub mod support;
 pub mod template;
+pub mod text;
 
 pub use guide::{Guide, guide};
 pub use health::{HealthReport, Verdict, health, propose_next};

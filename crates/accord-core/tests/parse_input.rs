@@ -153,3 +153,31 @@ fn json_columns_count_characters() {
     assert_eq!((loc.line, loc.column), (1, 25), "{err:?}");
     assert_eq!(&text[loc.span.start..loc.span.start + 1], "\"");
 }
+
+// ------------------------------------------------------------ NUL
+
+#[test]
+fn a_nul_in_any_text_is_refused_at_its_escape() {
+    // TOML forbids a raw NUL; an escaped one decodes, and is refused with the
+    // field and the place of the escape.
+    let text = party_field(r#"support = ["Ask me on Fridays.", "x\u0000y"]"#);
+    let d = check(&text, (6, 36), &["NUL", "party[0].support[1]"]);
+    assert_eq!(d.field.as_deref(), Some("party[0].support[1]"));
+    let text = top(r#"title = "Run\U00000000""#);
+    let d = check(&text, (2, 13), &["NUL"]);
+    assert_eq!(d.field.as_deref(), Some("title"));
+    // An escaped backslash before `u0000` is text, not a NUL; nor is a NUL
+    // written in a comment or a literal string.
+    assert!(parse_toml(&top(r#"title = "C:\\u0000""#)).is_ok());
+    assert!(parse_toml(&top(r#"title = 'a\u0000' # \u0000"#)).is_ok());
+    // A raw NUL byte is TOML's own error, also positioned.
+    check(&top("title = \"a\0\""), (2, 11), &[]);
+    // JSON bodies: the field by path.
+    let json = r#"{"format":1,"party":[{"id":"ana","name":"A\u0000"},{"id":"leo","name":"Leo"}]}"#;
+    let err = from_json(json).unwrap_err();
+    assert_eq!(
+        err.diagnostics[0].field.as_deref(),
+        Some("party[0].name"),
+        "{err}"
+    );
+}

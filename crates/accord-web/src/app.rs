@@ -1,6 +1,6 @@
 //! The router: every feature's routes, and the layers around them (request
-//! ids and structured request logs, body size limit, CSRF, security
-//! headers). One place assembles them so the order of layers is visible.
+//! ids and structured request logs, the request deadline and NUL guard,
+//! body size limit, CSRF, security headers). One place assembles them so the order of layers is visible.
 
 use axum::Router;
 use axum::http::header::{
@@ -20,8 +20,8 @@ use crate::auth::csrf;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::{
-    accounts, api, calendar, checkins, editor, guide, health, partnerships, pauses, settings,
-    versions,
+    accounts, api, calendar, checkins, editor, guide, health, limits, partnerships, pauses,
+    settings, versions,
 };
 
 /// The largest request body accepted: an agreement file is a few kilobytes.
@@ -63,6 +63,11 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.css", get(css))
         .route("/static/app.js", get(js))
         .fallback(|| async { AppError::NotFound })
+        .layer(middleware::from_fn(limits::refuse_nul_in_address))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            limits::deadline,
+        ))
         .with_state(state)
         .layer(SetResponseHeaderLayer::if_not_present(
             CONTENT_SECURITY_POLICY,

@@ -61,6 +61,10 @@ pub enum AppError {
     /// layer sends it; nothing else makes keyed writes).
     #[error("this request was made already")]
     Replay(Box<accord_store::StoredResponse>),
+    /// The request ran past its deadline ([`crate::limits`]) and was
+    /// stopped.
+    #[error("the request took longer than {0:?}")]
+    Timeout(std::time::Duration),
     /// A bug or an outage: logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -92,6 +96,7 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::Stale { .. } | Self::Replay(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -109,6 +114,7 @@ impl AppError {
             Self::Conflict(_) | Self::Replay(_) => "conflict",
             Self::Stale { .. } => "stale_revision",
             Self::TooManyRequests(_) => "rate_limited",
+            Self::Timeout(_) => "timeout",
             Self::Internal(_) => "internal",
         }
     }
@@ -146,6 +152,12 @@ impl AppError {
                 "Too many failed attempts. Try again in {} minute{}.",
                 secs.div_ceil(60),
                 if secs.div_ceil(60) == 1 { "" } else { "s" }
+            ),
+            Self::Timeout(limit) => format!(
+                "This request took longer than {} seconds and was stopped before it answered. \
+                 Anything it saved was saved whole; look before you try again (through the API, \
+                 a retry with the same Idempotency-Key says what happened).",
+                limit.as_secs()
             ),
             Self::Internal(_) => {
                 "Something went wrong on our side. It has been logged; please try again.".into()
@@ -245,7 +257,8 @@ fn retry_after(response: &mut Response, secs: u64) {
 pub struct ErrorBody {
     /// A stable code: `invalid`, `invalid_agreement`, `unauthenticated`,
     /// `forbidden`, `not_found`, `method_not_allowed` (API only),
-    /// `conflict`, `stale_revision`, `rate_limited` or `internal`.
+    /// `conflict`, `stale_revision`, `rate_limited`, `timeout` or
+    /// `internal`.
     pub error: String,
     /// A sentence for people.
     pub message: String,

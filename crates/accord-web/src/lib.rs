@@ -40,6 +40,7 @@ pub mod error;
 pub mod export;
 pub mod guide;
 pub mod health;
+pub mod limits;
 pub mod mail;
 pub mod partnerships;
 pub mod pauses;
@@ -60,13 +61,59 @@ pub use state::{AppState, Settings};
 
 /// Serves the app on `listener` until `shutdown` completes, passing client
 /// addresses to the handlers (login throttling needs them).
+///
+/// The connections are hyper's own rather than `axum::serve`'s so that a
+/// client gets [`Settings::header_read_timeout`] to send its headers: one
+/// that trickles a byte every few seconds is cut off instead of holding a
+/// connection open for ever (the request deadline then covers the body and
+/// the handler, [`limits::deadline`]). On shutdown the listener closes,
+/// requests in progress finish, idle connections close.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(state.settings.header_read_timeout);
+    let app = router(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait rather
+                    // than spin; the listener itself is still good.
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let app = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(request.map(axum::body::Body::new))
+            },
+        );
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                // A client that went away or was too slow: routine.
+                tracing::debug!(%peer, error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }

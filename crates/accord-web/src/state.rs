@@ -29,6 +29,12 @@ pub struct Settings {
     /// a user must not be able to make the server reach inside; see
     /// [`crate::webhook::guard`]).
     pub allow_private_webhooks: bool,
+    /// How long a request may run before it is stopped with a 408
+    /// ([`crate::limits::deadline`]).
+    pub request_timeout: std::time::Duration,
+    /// How long a connection may take to send a request's headers before
+    /// it is closed ([`crate::serve`]).
+    pub header_read_timeout: std::time::Duration,
 }
 
 impl Settings {
@@ -41,6 +47,8 @@ impl Settings {
             invitation_ttl: SignedDuration::from_hours(24 * 7),
             reset_ttl: SignedDuration::from_hours(1),
             allow_private_webhooks: false,
+            request_timeout: crate::limits::REQUEST_TIMEOUT,
+            header_read_timeout: crate::limits::HEADER_READ_TIMEOUT,
         }
     }
 

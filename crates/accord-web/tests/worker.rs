@@ -478,10 +478,12 @@ async fn a_missed_checkin_notice_goes_out_after_a_new_version(app: &TestApp) {
     step_at(app, &worker, "2026-11-23T07:00:00Z").await;
     step_at(app, &worker, "2026-11-24T06:00:00Z").await;
     step_at(app, &worker, "2026-11-26T06:59:00Z").await;
-    // Thursday 08:00 Berlin: one step fires the protocol, which enqueues
-    // the notices; a new version is signed before the next step.
+    // Thursday 08:00 Berlin: a step of one row fires the protocol, which
+    // enqueues the notices (a step of a larger batch would go on to send
+    // them); a new version is signed before the next step.
     app.clock.set("2026-11-26T07:00:00Z".parse().unwrap());
-    let report = worker.step().await.unwrap();
+    let one_row = Worker::new(app.state.clone(), 1).unwrap();
+    let report = one_row.step().await.unwrap();
     assert_eq!((report.claimed, report.sent), (1, 1), "{report:?}");
     assert_eq!(app.store.consequence_log(&s.id).await.unwrap().len(), 1);
     let missed = |app: &TestApp| {

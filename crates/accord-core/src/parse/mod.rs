@@ -135,6 +135,17 @@ pub fn parse_toml(text: &str) -> Result<Agreement, ParseError> {
             }),
         )
     })?;
+    if let Some(nul) = nul_diagnostic(text, &agreement) {
+        return Err(ParseError {
+            diagnostics: vec![Diagnostic {
+                location: nul.location.map(|l| Location {
+                    span: shifted(l.span),
+                    ..l
+                }),
+                ..nul
+            }],
+        });
+    }
     let problems = validate(&agreement);
     if problems.is_empty() {
         return Ok(agreement);
@@ -198,6 +209,11 @@ pub fn from_json(text: &str) -> Result<Agreement, ParseError> {
             }),
         )
     })?;
+    if let Some(nul) = nul_diagnostic(text, &agreement) {
+        return Err(ParseError {
+            diagnostics: vec![nul],
+        });
+    }
     let problems = validate(&agreement);
     if problems.is_empty() {
         Ok(agreement)
@@ -213,6 +229,25 @@ pub fn from_json(text: &str) -> Result<Agreement, ParseError> {
                 .collect(),
         })
     }
+}
+
+/// A NUL in any text of the agreement ([`crate::text`]): the field that
+/// holds it, at the escape that wrote it. Costs a scan of the text unless
+/// the text has such an escape.
+fn nul_diagnostic(text: &str, agreement: &Agreement) -> Option<Diagnostic> {
+    let at = crate::text::nul_escape_at(text)?;
+    let value = serde_json::to_value(agreement).ok()?;
+    let field = crate::text::nul_path(&value)?;
+    let (line, column) = locate::line_column(text, at);
+    Some(Diagnostic {
+        message: format!("{field} {}", crate::text::NUL_MESSAGE),
+        field: Some(field),
+        location: Some(Location {
+            line,
+            column,
+            span: at..at + 6,
+        }),
+    })
 }
 
 /// An agreement that could not be written out. Only a bug can cause it: every

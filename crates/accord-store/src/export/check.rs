@@ -79,6 +79,18 @@ pub(super) fn importable(e: &Export) -> Result<(), ExportProblem> {
     if let Scope::For(email) = &e.scope {
         return Err(ExportProblem::Personal(email.clone()));
     }
+    // A document made in code rather than read by `Export::from_json`
+    // (which refuses NUL with its line) is checked here: PostgreSQL would
+    // fail on it half-way through the transaction.
+    if let Some(field) = serde_json::to_value(e)
+        .ok()
+        .and_then(|v| accord_core::text::nul_path(&v))
+    {
+        return Err(invalid(format!(
+            "{field} {}",
+            accord_core::text::NUL_MESSAGE
+        )));
+    }
     if !canonical(&e.partnership.id, |s| PartnershipId::parse(s).map(|p| p.0)) {
         return Err(invalid(format!(
             "partnership.id {:?} is not a lower-case UUID",

@@ -403,6 +403,19 @@ impl Export {
                 return Err(ExportProblem::Version(found));
             }
         }
+        // PostgreSQL cannot store a NUL; refuse it here, with its place,
+        // rather than half-way through the import's transaction.
+        if let Some(field) = accord_core::text::nul_in_json(text) {
+            let at = accord_core::text::nul_escape_at(text).unwrap_or(0);
+            let before = &text[..at];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err(ExportProblem::Json {
+                line,
+                column,
+                message: format!("{field} {}", accord_core::text::NUL_MESSAGE),
+            });
+        }
         serde_json::from_str(text).map_err(ExportProblem::json)
     }
 

@@ -406,6 +406,28 @@ async fn documents_that_cannot_be_imported_are_refused<S: Store + ?Sized>(store:
     let problem = refused(&orphan).await;
     assert!(problem.to_string().contains("notes[0]"), "{problem}");
 
+    // A NUL, which PostgreSQL cannot store: refused before anything is
+    // written, and when read from text, at its line and column.
+    let mut nul = remapped(&original);
+    nul.notes[1].body = "before\0after".into();
+    let problem = refused(&nul).await;
+    assert!(problem.to_string().contains("notes[1].body"), "{problem}");
+    assert!(problem.to_string().contains("NUL"), "{problem}");
+    match Export::from_json(&json(&nul)).unwrap_err() {
+        ExportProblem::Json {
+            line,
+            column,
+            message,
+        } => {
+            assert!(line > 1 && column > 1, "{line}:{column}");
+            assert!(
+                message.starts_with("notes[1].body contains a NUL"),
+                "{message}"
+            );
+        }
+        other => panic!("{other}"),
+    }
+
     // Reading: other formats and versions say so; broken JSON says where.
     let text = json(&original);
     let newer = text.replacen("\"version\": 1", "\"version\": 2", 1);

@@ -6,19 +6,60 @@
 
 use axum::Json;
 use axum::body::Body;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::body::Bytes;
+use axum::extract::rejection::{
+    JsonRejection, MissingJsonContentType, PathRejection, QueryRejection,
+};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, AppError, ErrorBody};
 
 /// A JSON request body; a body that is not JSON or does not fit the type
-/// is a 422 `invalid` naming the field at fault when one is.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// is a 422 `invalid` naming the field at fault when one is, and so is a
+/// string holding a NUL ([`accord_core::text`]), which PostgreSQL cannot
+/// store.
+#[derive(Debug)]
 pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let is_json = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<mime::Mime>().ok())
+            .is_some_and(|m| {
+                // What axum's `Json` accepts: `application/json` and
+                // `application/*+json`.
+                m.type_() == "application"
+                    && (m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"))
+            });
+        if !is_json {
+            return Err(JsonRejection::from(MissingJsonContentType::default()).into());
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(JsonRejection::from)?;
+        if let Some(field) = std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(accord_core::text::nul_in_json)
+        {
+            let message = format!("{field} {}.", accord_core::text::NUL_MESSAGE);
+            return Err(ApiError(AppError::Invalid {
+                field: Some(field).filter(|f| f != "."),
+                message,
+            }));
+        }
+        let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
+        Ok(Self(value))
+    }
+}
 
 /// Path parameters; a path that cannot be read is "not found".
 #[derive(Debug, FromRequestParts)]

@@ -119,6 +119,15 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .find(|(k, _)| k == FIELD)
             .map(|(_, v)| v.as_str());
         verify(&visitor, sent)?;
+        // PostgreSQL cannot store a NUL (`%00`); say which field has one.
+        if let Some((name, _)) = pairs
+            .iter()
+            .find(|(k, v)| accord_core::text::has_nul(k) || accord_core::text::has_nul(v))
+        {
+            let name = name.replace('\0', "");
+            let message = format!("The field {name:?} {}.", accord_core::text::NUL_MESSAGE);
+            return Err(AppError::invalid(name, message));
+        }
         let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::Invalid {
             field: None,
             message: format!("The form is incomplete: {e}."),

@@ -54,6 +54,20 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app; `mail` false runs it as if SMTP were not configured.
 pub async fn spawn_app_on(backend: Backend, mail: bool) -> TestApp {
+    spawn_app_tuned(backend, mail, |_| {}).await
+}
+
+/// Starts the app with mail to the outbox and settings changed by `tune`
+/// (shorter deadlines, say).
+pub async fn spawn_app_with(backend: Backend, tune: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_tuned(backend, true, tune).await
+}
+
+async fn spawn_app_tuned(
+    backend: Backend,
+    mail: bool,
+    tune: impl FnOnce(&mut Settings),
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let (url, guard) = match backend {
         Backend::Sqlite => (
@@ -65,7 +79,7 @@ pub async fn spawn_app_on(backend: Backend, mail: bool) -> TestApp {
             (url, Some(guard))
         }
     };
-    let mut app = spawn_app_at(&url, dir, mail).await;
+    let mut app = spawn_app_at_tuned(&url, dir, mail, tune).await;
     app._pg = guard;
     app
 }
@@ -73,6 +87,15 @@ pub async fn spawn_app_on(backend: Backend, mail: bool) -> TestApp {
 /// Starts an app process on an existing database: several of these on one
 /// PostgreSQL database behave like several `accord serve` processes.
 pub async fn spawn_app_at(url: &str, dir: tempfile::TempDir, mail: bool) -> TestApp {
+    spawn_app_at_tuned(url, dir, mail, |_| {}).await
+}
+
+async fn spawn_app_at_tuned(
+    url: &str,
+    dir: tempfile::TempDir,
+    mail: bool,
+    tune: impl FnOnce(&mut Settings),
+) -> TestApp {
     let db = Db::connect(url).await.unwrap();
     let store = db.into_shared();
     let clock = Arc::new(FixedClock::new(start_time()));
@@ -83,6 +106,7 @@ pub async fn spawn_app_at(url: &str, dir: tempfile::TempDir, mail: bool) -> Test
     let mut settings = Settings::new(&base);
     // The tests' webhook receivers listen on this machine.
     settings.allow_private_webhooks = true;
+    tune(&mut settings);
     let state = AppState::new(store.clone(), clock.clone(), mailer, settings);
     tokio::spawn(accord_web::serve(
         listener,
