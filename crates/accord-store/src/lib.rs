@@ -78,13 +78,14 @@ pub trait Store: Send + Sync {
     fn user_by_email<'a>(&'a self, email: &'a str) -> Fut<'a, Option<User>>;
     /// The account with this id.
     fn user_by_id<'a>(&'a self, id: &'a UserId) -> Fut<'a, Option<User>>;
-    /// Sets a new password hash and ends every session of the account but
-    /// `keep` (the one that changed it, if any).
+    /// Sets a new password hash and, in the same transaction, ends every
+    /// session and every API token of the account; `fresh` (the session of
+    /// the browser that made the change, under a new id) is stored in it.
     fn set_password<'a>(
         &'a self,
         user: &'a UserId,
         password_hash: &'a str,
-        keep: Option<&'a TokenHash>,
+        fresh: Option<&'a NewSession<'a>>,
     ) -> Fut<'a, ()>;
 
     // --- Sessions -------------------------------------------------------
@@ -131,7 +132,14 @@ pub trait Store: Send + Sync {
     /// The account's API tokens, oldest first.
     fn api_tokens<'a>(&'a self, user: &'a UserId) -> Fut<'a, Vec<ApiToken>>;
     /// The account an API token belongs to.
-    fn user_by_api_token<'a>(&'a self, token: &'a TokenHash) -> Fut<'a, Option<User>>;
+    ///
+    /// Notes the use at `now` on the token, to the minute (at most one
+    /// write a minute per token), for its owner's list.
+    fn user_by_api_token<'a>(
+        &'a self,
+        token: &'a TokenHash,
+        now: Timestamp,
+    ) -> Fut<'a, Option<User>>;
     /// Revokes one of the account's API tokens; `false` when it has none
     /// with this id (including another account's token).
     fn delete_api_token<'a>(&'a self, user: &'a UserId, id: &'a ApiTokenId) -> Fut<'a, bool>;
@@ -158,8 +166,10 @@ pub trait Store: Send + Sync {
     fn device_known<'a>(&'a self, device: &'a TokenHash, user: &'a UserId) -> Fut<'a, bool>;
     /// Deletes what has expired by `now`: sessions, reset tokens, login
     /// failures older than `failures_before`, check-in links used or
-    /// expired more than a day before `now`, and outbox rows sent or failed
-    /// more than 30 days before `now`.
+    /// expired more than a day before `now`, outbox rows sent or failed
+    /// more than 30 days before `now`, idempotency answers older than 24
+    /// hours (a retry after that runs anew) and browsers not seen for 90
+    /// days.
     fn housekeeping<'a>(&'a self, now: Timestamp, failures_before: Timestamp) -> Fut<'a, ()>;
 
     // --- Partnerships ---------------------------------------------------

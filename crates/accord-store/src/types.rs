@@ -139,6 +139,8 @@ pub struct ApiToken {
     pub label: String,
     /// When it was made.
     pub created_at: Timestamp,
+    /// When it was last used, to the minute; `None` if never.
+    pub last_used_at: Option<Timestamp>,
 }
 
 /// A partner or the coach of a partnership.

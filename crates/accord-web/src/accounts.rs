@@ -147,6 +147,58 @@ async fn signup(
 /// Logs `user` in with a brand-new session id (never reusing one the
 /// browser brought), ends the browser's previous session, marks the browser
 /// as known to the account, and redirects to `next`.
+/// A session about to be stored: the secret for the cookie, its digest
+/// and CSRF token for the store.
+struct FreshSession {
+    secret: String,
+    digest: TokenHash,
+    csrf: String,
+    now: jiff::Timestamp,
+    expires_at: jiff::Timestamp,
+}
+
+impl FreshSession {
+    fn new(state: &AppState) -> Result<Self, AppError> {
+        let now = state.clock.now();
+        let secret = tokens::new_token();
+        Ok(Self {
+            digest: tokens::digest(&secret),
+            secret,
+            csrf: tokens::new_token(),
+            now,
+            expires_at: now
+                .checked_add(state.settings.session_ttl)
+                .map_err(|e| AppError::internal(e.to_string()))?,
+        })
+    }
+
+    fn row<'a>(&'a self, user: &'a User) -> NewSession<'a> {
+        NewSession {
+            id: &self.digest,
+            user: &user.id,
+            csrf_token: &self.csrf,
+            now: self.now,
+            expires_at: self.expires_at,
+        }
+    }
+
+    /// Adds the session cookie to `response`.
+    fn set_cookie(&self, state: &AppState, response: &mut Response) -> Result<(), AppError> {
+        let ttl = state.settings.session_ttl.as_secs();
+        let secure = state.settings.secure_cookies();
+        append_cookie(
+            response,
+            &cookies::set(cookies::SESSION, &self.secret, ttl, secure),
+        )
+    }
+}
+
+fn append_cookie(response: &mut Response, cookie: &str) -> Result<(), AppError> {
+    let value = HeaderValue::from_str(cookie).map_err(|e| AppError::internal(e.to_string()))?;
+    response.headers_mut().append(SET_COOKIE, value);
+    Ok(())
+}
+
 async fn start_session(
     state: &AppState,
     user: &User,
@@ -154,41 +206,23 @@ async fn start_session(
     device: Option<&str>,
     next: &str,
 ) -> Result<Response, AppError> {
-    let now = state.clock.now();
     if let Some(old) = previous {
         state.store.delete_session(old).await?;
     }
-    let id = tokens::new_token();
-    let csrf = tokens::new_token();
-    let expires_at = now
-        .checked_add(state.settings.session_ttl)
-        .map_err(|e| AppError::internal(e.to_string()))?;
-    state
-        .store
-        .create_session(&NewSession {
-            id: &tokens::digest(&id),
-            user: &user.id,
-            csrf_token: &csrf,
-            now,
-            expires_at,
-        })
-        .await?;
+    let fresh = FreshSession::new(state)?;
+    state.store.create_session(&fresh.row(user)).await?;
     let device = device.map_or_else(tokens::new_token, str::to_owned);
     state
         .store
-        .remember_device(&tokens::digest(&device), &user.id, now)
+        .remember_device(&tokens::digest(&device), &user.id, fresh.now)
         .await?;
-    let secure = state.settings.secure_cookies();
     let mut response = Redirect::to(next).into_response();
-    let ttl = state.settings.session_ttl.as_secs();
-    for cookie in [
-        cookies::set(cookies::SESSION, &id, ttl, secure),
-        cookies::set(cookies::DEVICE, &device, 60 * 60 * 24 * 365, secure),
-    ] {
-        let value =
-            HeaderValue::from_str(&cookie).map_err(|e| AppError::internal(e.to_string()))?;
-        response.headers_mut().append(SET_COOKIE, value);
-    }
+    fresh.set_cookie(state, &mut response)?;
+    let secure = state.settings.secure_cookies();
+    append_cookie(
+        &mut response,
+        &cookies::set(cookies::DEVICE, &device, 60 * 60 * 24 * 365, secure),
+    )?;
     Ok(response)
 }
 
@@ -213,9 +247,11 @@ async fn login_page(visitor: Visitor, Query(q): Query<LoginQuery>) -> LoginPage 
     let next = safe_next(q.next.as_deref()).to_owned();
     LoginPage {
         chrome: Chrome::from(&visitor),
-        notice: q
-            .reset
-            .map(|_| "Your password has been changed. Log in with the new one.".to_owned()),
+        notice: q.reset.map(|_| {
+            "Your password has been changed, and every session and API token of your \
+                 account has ended. Log in with the new password."
+                .to_owned()
+        }),
         error: None,
         email: String::new(),
         next_encoded: urlencode(&next),
@@ -335,6 +371,7 @@ struct TokenRow {
     id: String,
     label: String,
     created: String,
+    last_used: Option<String>,
 }
 
 async fn account_view(
@@ -353,6 +390,7 @@ async fn account_view(
             id: t.id.to_string(),
             label: t.label,
             created: when(t.created_at),
+            last_used: t.last_used_at.map(when),
         })
         .collect();
     Ok(AccountPage {
@@ -366,11 +404,23 @@ async fn account_view(
     })
 }
 
+#[derive(Deserialize)]
+struct AccountQuery {
+    changed: Option<String>,
+}
+
 async fn account_page(
     State(state): State<AppState>,
     me: CurrentUser,
+    Query(q): Query<AccountQuery>,
 ) -> Result<AccountPage, AppError> {
-    account_view(&state, &me, None, None, None).await
+    let notice = q.changed.filter(|c| c == "password").map(|_| {
+        "Password changed. Every other browser has been logged out and every API token of \
+         your account has stopped working; this browser stays logged in. Make a new token \
+         below for each script that used one."
+            .to_owned()
+    });
+    account_view(&state, &me, notice, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -404,19 +454,17 @@ async fn change_password(
         return Ok((e.status(), page).into_response());
     }
     let hash = password::hash(form.new.clone()).await?;
+    // Every session and token ends with the old password, this browser's
+    // session too: it continues under a new id, stored in the same
+    // transaction, so a session id seen before the change is worth nothing.
+    let fresh = FreshSession::new(&state)?;
     state
         .store
-        .set_password(&me.user.id, &hash, Some(&me.session))
+        .set_password(&me.user.id, &hash, Some(&fresh.row(&me.user)))
         .await?;
-    let page = account_view(
-        &state,
-        &me,
-        Some("Password changed. Every other session has been logged out.".into()),
-        None,
-        None,
-    )
-    .await?;
-    Ok(page.into_response())
+    let mut response = Redirect::to("/account?changed=password").into_response();
+    fresh.set_cookie(&state, &mut response)?;
+    Ok(response)
 }
 
 #[derive(Deserialize)]

@@ -19,6 +19,37 @@ use common::*;
 use jiff::SignedDuration;
 use pages_support::*;
 
+/// An API token made with the account's password.
+async fn api_token(app: &TestApp, email: &str, password: &str) -> String {
+    let body = serde_json::json!({"email": email, "password": password, "label": "script"});
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/v1/tokens", app.base))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let made: serde_json::Value = r.json().await.unwrap();
+    made["token"].as_str().unwrap().to_owned()
+}
+
+/// The status of `GET /api/v1/me` with the token.
+async fn api_me(app: &TestApp, token: &str) -> u16 {
+    reqwest::Client::new()
+        .get(format!("{}/api/v1/me", app.base))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The session cookie the client holds.
+fn session_cookie(client: &Client, app: &TestApp) -> Option<String> {
+    client.cookie(app, "accord_session")
+}
+
 /// The path of the reset link in the last mail to `to`.
 fn reset_path(app: &TestApp, to: &str) -> String {
     let sent = app.outbox.sent();
@@ -200,13 +231,32 @@ async fn passwords(app: &TestApp) {
     );
     assert_eq!(there.get("/account").await.status, 200);
 
-    // Changing it ends the other session and keeps this one.
+    // Changing it ends the other session and every API token; this
+    // browser goes on under a new session id.
+    let script = api_token(app, "maya@example.org", PASSWORD).await;
+    assert_eq!(api_me(app, &script).await, 200);
+    let old_cookie = session_cookie(&here, app);
     let query = "current=correct+horse+battery&new=a+brand+new+password";
     let page = send(&mut here, change, query).await;
-    assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (303, Some("/account?changed=password")),
+        "{}",
+        page.body
+    );
+    let page = here.get("/account?changed=password").await;
+    assert_eq!(page.status, 200);
     assert!(
         page.body
-            .contains("Every other session has been logged out")
+            .contains("every API token of your account has stopped working"),
+        "{}",
+        page.body
+    );
+    assert_ne!(session_cookie(&here, app), old_cookie, "a new session id");
+    assert_eq!(
+        api_me(app, &script).await,
+        401,
+        "the token ended with the password"
     );
     assert_eq!(here.get("/account").await.status, 200);
     let to_login = Some("/login?next=/account");
@@ -250,10 +300,23 @@ async fn passwords(app: &TestApp) {
         page.status, 422,
         "a too-short password does not use the link"
     );
+    let script = api_token(app, "maya@example.org", "a brand new password").await;
+    assert!(lost.get(&link).await.body.contains("stops every API token"));
     let page = send(&mut lost, &link, "password=reset+and+renewed").await;
     assert_eq!(
         (page.status, page.location.as_deref()),
         (303, Some("/login?reset=1"))
+    );
+    assert_eq!(
+        api_me(app, &script).await,
+        401,
+        "a reset ends API tokens too"
+    );
+    assert!(
+        lost.get("/login?reset=1")
+            .await
+            .body
+            .contains("every session and API token of your account has ended")
     );
     assert_eq!(here.get("/account").await.location.as_deref(), to_login);
     assert_eq!(there.get("/account").await.status, 303);

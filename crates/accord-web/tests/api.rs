@@ -78,6 +78,11 @@ async fn accounts_and_tokens(app: &TestApp, base: &Api) -> Api {
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert_eq!(listed[0]["label"], "tests");
     assert!(listed[0].get("token").is_none(), "secrets are never listed");
+    // Each token shows its last use (this request's, to the minute).
+    assert_eq!(
+        listed[0]["last_used_at"], "2026-03-02T09:00:00Z",
+        "{listed}"
+    );
     let extra = base
         .post(
             "/api/v1/tokens",
@@ -85,6 +90,18 @@ async fn accounts_and_tokens(app: &TestApp, base: &Api) -> Api {
         )
         .await
         .ok(201);
+    let listed = maya.get("/api/v1/tokens").await.ok(200);
+    let cron_job = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["label"] == "cron job")
+        .unwrap();
+    assert_eq!(
+        cron_job["last_used_at"],
+        serde_json::Value::Null,
+        "never used"
+    );
     let cron = base.with_token(extra["token"].as_str());
     assert_eq!(
         cron.get("/api/v1/me").await.ok(200)["email"],

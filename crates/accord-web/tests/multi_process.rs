@@ -33,6 +33,7 @@ async fn two_app_processes_share_sessions_drafts_and_throttling() {
         http: maya.http.clone(),
         base: b.base.clone(),
         csrf: String::new(),
+        jar: maya.jar.clone(),
     };
     let page = via_b.get(&format!("/p/{id}")).await;
     assert_eq!(page.status, 200, "B honours A's session");

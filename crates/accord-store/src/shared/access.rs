@@ -15,6 +15,7 @@ pub(crate) struct ApiTokenRow {
     id: String,
     label: String,
     created_at: i64,
+    last_used_at: Option<i64>,
 }
 
 impl From<ApiTokenRow> for ApiToken {
@@ -23,17 +24,23 @@ impl From<ApiTokenRow> for ApiToken {
             id: ApiTokenId(r.id),
             label: r.label,
             created_at: from_millis(r.created_at),
+            last_used_at: r.last_used_at.map(from_millis),
         }
     }
 }
 
 pub(crate) const INSERT_API_TOKEN: &str =
     "INSERT INTO api_tokens (id, token, user_id, label, created_at) VALUES ($1, $2, $3, $4, $5)";
-pub(crate) const API_TOKENS: &str = "SELECT id, label, created_at FROM api_tokens \
+pub(crate) const API_TOKENS: &str = "SELECT id, label, created_at, last_used_at FROM api_tokens \
      WHERE user_id = $1 ORDER BY created_at, id";
 pub(crate) const USER_BY_API_TOKEN: &str = "SELECT u.id, u.email, u.name, u.password_hash, \
      u.created_at \
      FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token = $1";
+/// Notes a use of token `$1` at `$2`, unless one was noted since `$3`.
+pub(crate) const NOTE_API_TOKEN_USE: &str = "UPDATE api_tokens SET last_used_at = $2 \
+     WHERE token = $1 AND (last_used_at IS NULL OR last_used_at < $3)";
+/// How often a token's use is written down: the list shows minutes.
+pub(crate) const TOKEN_USE_RESOLUTION: SignedDuration = SignedDuration::from_mins(1);
 pub(crate) const DELETE_API_TOKEN: &str = "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2";
 
 pub(crate) const INSERT_LOGIN_FAILURE: &str =
@@ -51,6 +58,10 @@ pub(crate) const COUNT_DEVICE: &str =
 pub(crate) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at <= $1";
 pub(crate) const DELETE_EXPIRED_RESET_TOKENS: &str =
     "DELETE FROM reset_tokens WHERE expires_at <= $1";
+/// Idempotency answers stored before `$1`: a retry after that runs anew.
+pub(crate) const DELETE_OLD_ANSWERS: &str = "DELETE FROM idempotency WHERE created_at < $1";
+/// Browsers not seen since `$1`: their next login counts as a new device.
+pub(crate) const DELETE_OLD_DEVICES: &str = "DELETE FROM devices WHERE last_seen < $1";
 pub(crate) const DELETE_OLD_LOGIN_FAILURES: &str = "DELETE FROM login_failures WHERE at < $1";
 /// Check-in links used or expired before `$1`.
 pub(crate) const DELETE_OLD_CHECKIN_LINKS: &str =
@@ -62,6 +73,12 @@ pub(crate) const DELETE_FINISHED_OUTBOX: &str =
 /// How long a used or expired check-in link is kept: a day, so that its
 /// page can still say it was used or has expired.
 pub(crate) const KEEP_CHECKIN_LINKS: SignedDuration = SignedDuration::from_hours(24);
+/// How long an idempotency key's answer is kept: a client retrying a
+/// request within a day (a phone back online, a job rerun) gets the answer;
+/// later the key is forgotten. Stripe and the IETF draft use 24 hours too.
+pub(crate) const KEEP_ANSWERS: SignedDuration = SignedDuration::from_hours(24);
+/// How long a browser is remembered (for "new sign-in" notices) unseen.
+pub(crate) const KEEP_DEVICES: SignedDuration = SignedDuration::from_hours(90 * 24);
 /// How long a sent or failed outbox row is kept, for looking into delivery.
 pub(crate) const KEEP_FINISHED_OUTBOX: SignedDuration = SignedDuration::from_hours(30 * 24);
 
@@ -126,6 +143,7 @@ macro_rules! queries {
                     id,
                     label: label.to_owned(),
                     created_at: from_millis(created_at),
+                    last_used_at: None,
                 })
             }
 
@@ -143,11 +161,22 @@ macro_rules! queries {
             pub(crate) async fn user_by_api_token(
                 pool: &Pool,
                 token: &TokenHash,
+                now: Timestamp,
             ) -> Result<Option<User>, StoreError> {
                 let row: Option<UserRow> = sqlx::query_as(sql::USER_BY_API_TOKEN)
                     .bind(token.as_str())
                     .fetch_optional(pool)
                     .await?;
+                if row.is_some() {
+                    // A write at most once a minute per token: the check is
+                    // in the statement, so most requests only read.
+                    sqlx::query(sql::NOTE_API_TOKEN_USE)
+                        .bind(token.as_str())
+                        .bind(now.as_millisecond())
+                        .bind(sql::before(now, sql::TOKEN_USE_RESOLUTION))
+                        .execute(pool)
+                        .await?;
+                }
                 Ok(row.map(User::from))
             }
 
@@ -259,6 +288,8 @@ macro_rules! queries {
                         sql::DELETE_FINISHED_OUTBOX,
                         sql::before(now, sql::KEEP_FINISHED_OUTBOX),
                     ),
+                    (sql::DELETE_OLD_ANSWERS, sql::before(now, sql::KEEP_ANSWERS)),
+                    (sql::DELETE_OLD_DEVICES, sql::before(now, sql::KEEP_DEVICES)),
                 ] {
                     sqlx::query(statement).bind(time).execute(&mut *tx).await?;
                 }

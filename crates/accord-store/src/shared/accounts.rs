@@ -54,9 +54,6 @@ pub(crate) const USER_BY_EMAIL: &str =
 pub(crate) const USER_BY_ID: &str =
     "SELECT id, email, name, password_hash, created_at FROM users WHERE id = $1";
 pub(crate) const SET_PASSWORD: &str = "UPDATE users SET password_hash = $1 WHERE id = $2";
-/// Ends the account's sessions but `$2` (when not null).
-pub(crate) const DELETE_OTHER_SESSIONS: &str =
-    "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR id <> $2)";
 
 pub(crate) const INSERT_SESSION: &str = "INSERT INTO sessions \
      (id, user_id, csrf_token, created_at, expires_at) \
@@ -74,6 +71,7 @@ pub(crate) const TAKE_RESET_TOKEN: &str =
     "DELETE FROM reset_tokens WHERE token = $1 RETURNING user_id, expires_at";
 pub(crate) const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE user_id = $1";
 pub(crate) const DELETE_RESET_TOKENS_OF: &str = "DELETE FROM reset_tokens WHERE user_id = $1";
+pub(crate) const DELETE_API_TOKENS_OF: &str = "DELETE FROM api_tokens WHERE user_id = $1";
 
 /// Writes module `accounts` with this part's query functions into the
 /// dialect module that expands it.
@@ -145,7 +143,7 @@ macro_rules! queries {
                 pool: &Pool,
                 user: &UserId,
                 password_hash: &str,
-                keep: Option<&TokenHash>,
+                fresh: Option<&NewSession<'_>>,
             ) -> Result<(), StoreError> {
                 let mut tx = begin_write(pool).await?;
                 let changed = sqlx::query(sql::SET_PASSWORD)
@@ -157,11 +155,17 @@ macro_rules! queries {
                 if changed == 0 {
                     return Err(StoreError::NotFound("user"));
                 }
-                sqlx::query(sql::DELETE_OTHER_SESSIONS)
-                    .bind(user.as_str())
-                    .bind(keep.map(TokenHash::as_str))
-                    .execute(&mut *tx)
-                    .await?;
+                // Every credential of the account ends with the old
+                // password, in the same transaction as the change.
+                for statement in [sql::DELETE_SESSIONS_OF, sql::DELETE_API_TOKENS_OF] {
+                    sqlx::query(statement)
+                        .bind(user.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if let Some(new) = fresh {
+                    insert_session(&mut *tx, new).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
@@ -170,13 +174,21 @@ macro_rules! queries {
                 pool: &Pool,
                 new: &NewSession<'_>,
             ) -> Result<(), StoreError> {
+                let mut conn = pool.acquire().await?;
+                insert_session(&mut *conn, new).await
+            }
+
+            async fn insert_session(
+                conn: &mut <super::Database as sqlx::Database>::Connection,
+                new: &NewSession<'_>,
+            ) -> Result<(), StoreError> {
                 sqlx::query(sql::INSERT_SESSION)
                     .bind(new.id.as_str())
                     .bind(new.user.as_str())
                     .bind(new.csrf_token)
                     .bind(new.now.as_millisecond())
                     .bind(new.expires_at.as_millisecond())
-                    .execute(pool)
+                    .execute(&mut *conn)
                     .await
                     .map_err(missing("user"))?;
                 Ok(())
@@ -248,14 +260,16 @@ macro_rules! queries {
                     .bind(user.as_str())
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query(sql::DELETE_SESSIONS_OF)
-                    .bind(user.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(sql::DELETE_RESET_TOKENS_OF)
-                    .bind(user.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+                for statement in [
+                    sql::DELETE_SESSIONS_OF,
+                    sql::DELETE_API_TOKENS_OF,
+                    sql::DELETE_RESET_TOKENS_OF,
+                ] {
+                    sqlx::query(statement)
+                        .bind(user.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 Ok(Some(user))
             }

@@ -105,13 +105,13 @@ macro_rules! store_impl {
                 &'a self,
                 user: &'a $crate::UserId,
                 password_hash: &'a str,
-                keep: Option<&'a $crate::TokenHash>,
+                fresh: Option<&'a $crate::NewSession<'a>>,
             ) -> $crate::Fut<'a, ()> {
                 Box::pin($q::accounts::set_password(
                     &self.pool,
                     user,
                     password_hash,
-                    keep,
+                    fresh,
                 ))
             }
             fn create_session<'a>(
@@ -174,8 +174,9 @@ macro_rules! store_impl {
             fn user_by_api_token<'a>(
                 &'a self,
                 token: &'a $crate::TokenHash,
+                now: jiff::Timestamp,
             ) -> $crate::Fut<'a, Option<$crate::User>> {
-                Box::pin($q::access::user_by_api_token(&self.pool, token))
+                Box::pin($q::access::user_by_api_token(&self.pool, token, now))
             }
             fn delete_api_token<'a>(
                 &'a self,

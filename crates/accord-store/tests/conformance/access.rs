@@ -34,17 +34,42 @@ async fn api_tokens<S: Store + ?Sized>(store: &S) {
     );
     assert!(store.api_tokens(&jonas.id).await.unwrap().is_empty());
 
+    assert_eq!(newer.last_used_at, None);
     assert_eq!(
-        store.user_by_api_token(&newer_secret).await.unwrap(),
+        store
+            .user_by_api_token(&newer_secret, at(60_000))
+            .await
+            .unwrap(),
         Some(maya.clone())
     );
-    assert_eq!(store.user_by_api_token(&token()).await.unwrap(), None);
+    assert_eq!(
+        store.user_by_api_token(&token(), at(0)).await.unwrap(),
+        None
+    );
+    // Uses are noted to the minute: one within a minute of the last
+    // changes nothing, a later one moves it on.
+    assert_eq!(last_use(store, &maya.id, &newer.id).await, Some(at(60_000)));
+    assert_eq!(last_use(store, &maya.id, &older.id).await, None);
+    store
+        .user_by_api_token(&newer_secret, at(119_999))
+        .await
+        .unwrap();
+    assert_eq!(last_use(store, &maya.id, &newer.id).await, Some(at(60_000)));
+    store
+        .user_by_api_token(&newer_secret, at(120_001))
+        .await
+        .unwrap();
+    assert_eq!(
+        last_use(store, &maya.id, &newer.id).await,
+        Some(at(120_001))
+    );
+    let newer = store.api_tokens(&maya.id).await.unwrap().pop().unwrap();
 
     // Another account cannot revoke it.
     assert!(!store.delete_api_token(&jonas.id, &newer.id).await.unwrap());
     assert!(
         store
-            .user_by_api_token(&newer_secret)
+            .user_by_api_token(&newer_secret, at(0))
             .await
             .unwrap()
             .is_some()
@@ -58,7 +83,10 @@ async fn api_tokens<S: Store + ?Sized>(store: &S) {
             .await
             .unwrap()
     );
-    assert_eq!(store.user_by_api_token(&newer_secret).await.unwrap(), None);
+    assert_eq!(
+        store.user_by_api_token(&newer_secret, at(0)).await.unwrap(),
+        None
+    );
     assert_eq!(store.api_tokens(&maya.id).await.unwrap(), vec![older]);
 }
 
@@ -144,6 +172,18 @@ async fn housekeeping_deletes_only_what_expired<S: Store + ?Sized>(store: &S) {
             .unwrap();
     }
 
+    // Browsers are forgotten 90 days after they were last seen.
+    const DAY: i64 = 86_400_000;
+    let (old_browser, recent_browser) = (token(), token());
+    store
+        .remember_device(&old_browser, &maya.id, at(0))
+        .await
+        .unwrap();
+    store
+        .remember_device(&recent_browser, &maya.id, at(1_000))
+        .await
+        .unwrap();
+
     store.housekeeping(at(1_000), at(500)).await.unwrap();
 
     // Looked up at a time they were valid: the expired ones are gone.
@@ -156,6 +196,7 @@ async fn housekeeping_deletes_only_what_expired<S: Store + ?Sized>(store: &S) {
     );
     assert!(store.session(&live_session, at(0)).await.unwrap().is_some());
     assert_eq!(store.login_failures(&key, at(0)).await.unwrap(), 2);
+    assert!(store.device_known(&old_browser, &maya.id).await.unwrap());
     assert_eq!(
         store
             .reset_password(&expired_reset, "x", at(0))
@@ -165,6 +206,25 @@ async fn housekeeping_deletes_only_what_expired<S: Store + ?Sized>(store: &S) {
     );
     assert_eq!(
         store.reset_password(&live_reset, "y", at(0)).await.unwrap(),
-        Some(maya.id)
+        Some(maya.id.clone())
     );
+    store
+        .housekeeping(at(500 + 90 * DAY), at(500))
+        .await
+        .unwrap();
+    assert!(!store.device_known(&old_browser, &maya.id).await.unwrap());
+    assert!(store.device_known(&recent_browser, &maya.id).await.unwrap());
+}
+
+/// When the token was last used, as its owner's list says.
+async fn last_use<S: Store + ?Sized>(
+    store: &S,
+    user: &accord_store::UserId,
+    id: &ApiTokenId,
+) -> Option<jiff::Timestamp> {
+    let tokens = store.api_tokens(user).await.unwrap();
+    tokens
+        .into_iter()
+        .find(|t| &t.id == id)
+        .and_then(|t| t.last_used_at)
 }

@@ -1,13 +1,13 @@
 //! Conformance cases for accounts, passwords, sessions and password resets.
 
-use accord_store::{Store, StoreError, UserId};
+use accord_store::{NewSession, Store, StoreError, UserId};
 
 use crate::common::{at, new_user, session, token, user};
 
 pub async fn run<S: Store + ?Sized>(store: &S) {
     accounts(store).await;
     sessions_expire_and_end(store).await;
-    set_password_keeps_only_the_given_session(store).await;
+    a_new_password_ends_every_credential(store).await;
     reset_tokens_are_single_use(store).await;
     expired_reset_tokens_are_consumed_without_effect(store).await;
 }
@@ -77,30 +77,64 @@ async fn sessions_expire_and_end<S: Store + ?Sized>(store: &S) {
     store.delete_session(&id).await.unwrap();
 }
 
-async fn set_password_keeps_only_the_given_session<S: Store + ?Sized>(store: &S) {
+/// A new password ends every session and API token of the account, the
+/// changing browser's too; its fresh session is stored in the same
+/// transaction. Other accounts keep theirs.
+async fn a_new_password_ends_every_credential<S: Store + ?Sized>(store: &S) {
     let maya = user(store, "Maya Chen").await;
     let jonas = user(store, "Jonas Berg").await;
     let first = session(store, &maya.id, 10_000).await;
-    let kept = session(store, &maya.id, 10_000).await;
-    let third = session(store, &maya.id, 10_000).await;
+    let changing = session(store, &maya.id, 10_000).await;
     let other = session(store, &jonas.id, 10_000).await;
-
+    let (maya_token, jonas_token) = (token(), token());
     store
-        .set_password(&maya.id, "new hash", Some(&kept))
+        .create_api_token(&maya_token, &maya.id, "script", at(0))
+        .await
+        .unwrap();
+    store
+        .create_api_token(&jonas_token, &jonas.id, "script", at(0))
+        .await
+        .unwrap();
+
+    let fresh = token();
+    let new = NewSession {
+        id: &fresh,
+        user: &maya.id,
+        csrf_token: "fresh csrf",
+        now: at(0),
+        expires_at: at(10_000),
+    };
+    store
+        .set_password(&maya.id, "new hash", Some(&new))
         .await
         .unwrap();
     let changed = store.user_by_id(&maya.id).await.unwrap().unwrap();
     assert_eq!(changed.password_hash, "new hash");
     assert!(store.session(&first, at(0)).await.unwrap().is_none());
-    assert!(store.session(&third, at(0)).await.unwrap().is_none());
-    let still = store.session(&kept, at(0)).await.unwrap().unwrap();
-    assert_eq!(still.user.password_hash, "new hash");
-    // Another account's sessions are untouched.
+    assert!(store.session(&changing, at(0)).await.unwrap().is_none());
+    let kept = store.session(&fresh, at(0)).await.unwrap().unwrap();
+    assert_eq!(
+        (kept.user.password_hash.as_str(), kept.csrf_token.as_str()),
+        ("new hash", "fresh csrf")
+    );
+    assert_eq!(
+        store.user_by_api_token(&maya_token, at(0)).await.unwrap(),
+        None
+    );
+    assert!(store.api_tokens(&maya.id).await.unwrap().is_empty());
+    // Another account's sessions and tokens are untouched.
     assert!(store.session(&other, at(0)).await.unwrap().is_some());
+    assert!(
+        store
+            .user_by_api_token(&jonas_token, at(0))
+            .await
+            .unwrap()
+            .is_some()
+    );
 
-    // Without `keep`, every session ends.
+    // Without a fresh session, every session ends.
     store.set_password(&maya.id, "newer", None).await.unwrap();
-    assert!(store.session(&kept, at(0)).await.unwrap().is_none());
+    assert!(store.session(&fresh, at(0)).await.unwrap().is_none());
     assert!(store.session(&other, at(0)).await.unwrap().is_some());
 
     let unknown = store.set_password(&UserId::random(), "x", None).await;
@@ -128,12 +162,32 @@ async fn reset_tokens_are_single_use<S: Store + ?Sized>(store: &S) {
     }
     let signed_in = session(store, &maya.id, 10_000).await;
     let their_session = session(store, &jonas.id, 10_000).await;
+    let (maya_token, jonas_token) = (token(), token());
+    store
+        .create_api_token(&maya_token, &maya.id, "script", at(0))
+        .await
+        .unwrap();
+    store
+        .create_api_token(&jonas_token, &jonas.id, "script", at(0))
+        .await
+        .unwrap();
 
     let reset = store.reset_password(&used, "reset hash", at(1_500)).await;
     assert_eq!(reset.unwrap(), Some(maya.id.clone()));
     let changed = store.user_by_id(&maya.id).await.unwrap().unwrap();
     assert_eq!(changed.password_hash, "reset hash");
     assert!(store.session(&signed_in, at(0)).await.unwrap().is_none());
+    assert_eq!(
+        store.user_by_api_token(&maya_token, at(0)).await.unwrap(),
+        None
+    );
+    assert!(
+        store
+            .user_by_api_token(&jonas_token, at(0))
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     // Single use, and the account's other tokens are gone too.
     assert_eq!(

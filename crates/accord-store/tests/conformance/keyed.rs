@@ -20,6 +20,44 @@ pub async fn run<S: Store + ?Sized>(store: &S) {
     a_failed_write_leaves_the_key_free(store).await;
     every_keyed_write_answers(store).await;
     a_partner_joining_redrafts_in_the_same_transaction(store).await;
+    answers_are_forgotten_after_a_day(store).await;
+}
+
+/// Housekeeping deletes an answer once it is 24 hours old; until then a
+/// retry is answered, afterwards the key is free and the write runs anew.
+async fn answers_are_forgotten_after_a_day<S: Store + ?Sized>(store: &S) {
+    const DAY: i64 = 86_400_000;
+    let maya = user(store, "Maya Chen").await;
+    let key = format!("POST /api/v1/partnerships\n{}", unique("day"));
+    let mut k = keyed(&maya.id, &key, 201);
+    k.now = at(DAY);
+    store
+        .create_partnership_keyed(&new_partnership(&maya.id, "Kept a day"), Some(&k))
+        .await
+        .unwrap();
+    store.housekeeping(at(2 * DAY), at(0)).await.unwrap();
+    assert!(
+        store
+            .idempotent_response(&maya.id, &key)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let again = store
+        .create_partnership_keyed(&new_partnership(&maya.id, "Kept a day"), Some(&k))
+        .await;
+    assert!(matches!(again, Err(StoreError::Replay(_))), "{again:?}");
+
+    store.housekeeping(at(2 * DAY + 1), at(0)).await.unwrap();
+    assert_eq!(
+        store.idempotent_response(&maya.id, &key).await.unwrap(),
+        None
+    );
+    store
+        .create_partnership_keyed(&new_partnership(&maya.id, "Kept a day"), Some(&k))
+        .await
+        .unwrap();
+    assert_eq!(titled(store, &maya.id, "Kept a day").await, 2);
 }
 
 /// Accepting with a redraft: a partner's joining saves the new draft (one

@@ -89,6 +89,9 @@ pub struct TokenInfo {
     /// When it was made.
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
+    /// When it was last used, to the minute; `null` if never.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub last_used_at: Option<Timestamp>,
 }
 
 impl From<ApiToken> for TokenInfo {
@@ -97,6 +100,7 @@ impl From<ApiToken> for TokenInfo {
             id: t.id.to_string(),
             label: t.label,
             created_at: t.created_at,
+            last_used_at: t.last_used_at,
         }
     }
 }

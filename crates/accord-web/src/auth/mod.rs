@@ -124,7 +124,7 @@ impl FromRequestParts<AppState> for ApiUser {
             .ok_or(AppError::Unauthenticated)?;
         let user = state
             .store
-            .user_by_api_token(&tokens::digest(token))
+            .user_by_api_token(&tokens::digest(token), state.clock.now())
             .await?
             .ok_or(AppError::Unauthenticated)?;
         Ok(Self(user))

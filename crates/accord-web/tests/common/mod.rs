@@ -29,6 +29,8 @@ pub struct TestApp {
     pub store: Arc<dyn Store>,
     /// The app's whole state, for driving the worker.
     pub state: AppState,
+    /// The database URL, for looking at the database itself.
+    pub url: String,
     _dir: tempfile::TempDir,
     _pg: Option<PgGuard>,
 }
@@ -119,6 +121,7 @@ async fn spawn_app_at_tuned(
         outbox,
         store,
         state,
+        url: url.to_owned(),
         _dir: dir,
         _pg: None,
     }
@@ -191,6 +194,7 @@ pub struct Client {
     pub http: reqwest::Client,
     pub base: String,
     pub csrf: String,
+    pub jar: Arc<reqwest::cookie::Jar>,
 }
 
 /// A response, read.
@@ -204,8 +208,9 @@ pub struct Page {
 impl Client {
     /// A fresh client with no cookies.
     pub fn new(app: &TestApp) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
         let http = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap();
@@ -213,6 +218,7 @@ impl Client {
             http,
             base: app.base.clone(),
             csrf: String::new(),
+            jar,
         }
     }
 
@@ -231,6 +237,18 @@ impl Client {
             location,
             body,
         }
+    }
+
+    /// The value of the cookie `name` the client would send to the app.
+    pub fn cookie(&self, _app: &TestApp, name: &str) -> Option<String> {
+        use reqwest::cookie::CookieStore;
+        let url = self.base.parse().ok()?;
+        let header = self.jar.cookies(&url)?;
+        header.to_str().ok()?.split("; ").find_map(|c| {
+            c.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('='))
+                .map(str::to_owned)
+        })
     }
 
     /// GET a path.

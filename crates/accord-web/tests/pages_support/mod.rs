@@ -48,7 +48,13 @@ pub fn jar_client(app: &TestApp) -> (Client, Arc<Jar>) {
         .unwrap();
     let base = app.base.clone();
     let csrf = String::new();
-    (Client { http, base, csrf }, jar)
+    let client = Client {
+        http,
+        base,
+        csrf,
+        jar: jar.clone(),
+    };
+    (client, jar)
 }
 
 /// Every cookie the jar would send to the app, as (name, value).
