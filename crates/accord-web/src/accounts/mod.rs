@@ -1,6 +1,10 @@
-//! Accounts: sign up, log in and out, change password, reset a forgotten
-//! one, and API tokens for scripts. Pages here; the JSON side of tokens is
-//! in `api::accounts`.
+//! Accounts: sign up, log in and out, the account page and API tokens for
+//! scripts; changing and resetting passwords are [`passwords`]'s. Pages
+//! here; the JSON side of tokens is in `api::accounts`.
+
+mod passwords;
+
+pub use passwords::reset_link;
 
 use accord_store::{ApiTokenId, NewSession, NewUser, TokenHash, User};
 use askama::Template;
@@ -18,7 +22,6 @@ use crate::auth::{
     ClientAddr, CurrentUser, Visitor, cookies, password, safe_next, throttle, tokens, urlencode,
 };
 use crate::error::AppError;
-use crate::mail::Mail;
 use crate::state::AppState;
 use crate::views::{Chrome, when};
 
@@ -29,11 +32,17 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/account", get(account_page))
-        .route("/account/password", post(change_password))
+        .route("/account/password", post(passwords::change_password))
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
-        .route("/forgot", get(forgot_page).post(forgot))
-        .route("/reset/{token}", get(reset_page).post(reset))
+        .route(
+            "/forgot",
+            get(passwords::forgot_page).post(passwords::forgot),
+        )
+        .route(
+            "/reset/{token}",
+            get(passwords::reset_page).post(passwords::reset),
+        )
 }
 
 #[derive(Deserialize)]
@@ -144,12 +153,9 @@ async fn signup(
     start_session(&state, &user, visitor.session.as_ref(), None, &next).await
 }
 
-/// Logs `user` in with a brand-new session id (never reusing one the
-/// browser brought), ends the browser's previous session, marks the browser
-/// as known to the account, and redirects to `next`.
 /// A session about to be stored: the secret for the cookie, its digest
 /// and CSRF token for the store.
-struct FreshSession {
+pub(super) struct FreshSession {
     secret: String,
     digest: TokenHash,
     csrf: String,
@@ -158,7 +164,7 @@ struct FreshSession {
 }
 
 impl FreshSession {
-    fn new(state: &AppState) -> Result<Self, AppError> {
+    pub(super) fn new(state: &AppState) -> Result<Self, AppError> {
         let now = state.clock.now();
         let secret = tokens::new_token();
         Ok(Self {
@@ -172,7 +178,7 @@ impl FreshSession {
         })
     }
 
-    fn row<'a>(&'a self, user: &'a User) -> NewSession<'a> {
+    pub(super) fn row<'a>(&'a self, user: &'a User) -> NewSession<'a> {
         NewSession {
             id: &self.digest,
             user: &user.id,
@@ -183,7 +189,11 @@ impl FreshSession {
     }
 
     /// Adds the session cookie to `response`.
-    fn set_cookie(&self, state: &AppState, response: &mut Response) -> Result<(), AppError> {
+    pub(super) fn set_cookie(
+        &self,
+        state: &AppState,
+        response: &mut Response,
+    ) -> Result<(), AppError> {
         let ttl = state.settings.session_ttl.as_secs();
         let secure = state.settings.secure_cookies();
         append_cookie(
@@ -199,6 +209,9 @@ fn append_cookie(response: &mut Response, cookie: &str) -> Result<(), AppError> 
     Ok(())
 }
 
+/// Logs `user` in with a brand-new session id (never reusing one the
+/// browser brought), ends the browser's previous session, marks the browser
+/// as known to the account, and redirects to `next`.
 async fn start_session(
     state: &AppState,
     user: &User,
@@ -357,7 +370,7 @@ pub struct Empty {}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account.html")]
-struct AccountPage {
+pub(super) struct AccountPage {
     chrome: Chrome,
     name: String,
     email: String,
@@ -374,7 +387,7 @@ struct TokenRow {
     last_used: Option<String>,
 }
 
-async fn account_view(
+pub(super) async fn account_view(
     state: &AppState,
     me: &CurrentUser,
     notice: Option<String>,
@@ -421,50 +434,6 @@ async fn account_page(
             .to_owned()
     });
     account_view(&state, &me, notice, None, None).await
-}
-
-#[derive(Deserialize)]
-struct PasswordForm {
-    current: String,
-    new: String,
-}
-
-async fn change_password(
-    State(state): State<AppState>,
-    me: CurrentUser,
-    ClientAddr(addr): ClientAddr,
-    CsrfForm { form, .. }: CsrfForm<PasswordForm>,
-) -> Result<Response, AppError> {
-    let problem = match password::check_new(&form.new, "new") {
-        Err(e) => Some(e),
-        Ok(()) => {
-            throttle::check(&state, &me.user.email, &addr, true).await?;
-            let ok =
-                password::verify(form.current.clone(), Some(me.user.password_hash.clone())).await?;
-            if !ok {
-                // Counted like a failed login, so a stolen session cannot be
-                // used to guess the password at leisure.
-                throttle::failed(&state, &me.user.email, &addr).await?;
-            }
-            (!ok).then(|| AppError::invalid("current", "Your current password is not right."))
-        }
-    };
-    if let Some(e) = problem {
-        let page = account_view(&state, &me, None, Some(e.user_message()), None).await?;
-        return Ok((e.status(), page).into_response());
-    }
-    let hash = password::hash(form.new.clone()).await?;
-    // Every session and token ends with the old password, this browser's
-    // session too: it continues under a new id, stored in the same
-    // transaction, so a session id seen before the change is worth nothing.
-    let fresh = FreshSession::new(&state)?;
-    state
-        .store
-        .set_password(&me.user.id, &hash, Some(&fresh.row(&me.user)))
-        .await?;
-    let mut response = Redirect::to("/account?changed=password").into_response();
-    fresh.set_cookie(&state, &mut response)?;
-    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -522,122 +491,4 @@ async fn revoke_token(
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to("/account").into_response())
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "forgot.html")]
-struct ForgotPage {
-    chrome: Chrome,
-    sent: bool,
-    can_mail: bool,
-}
-
-async fn forgot_page(State(state): State<AppState>, visitor: Visitor) -> ForgotPage {
-    ForgotPage {
-        chrome: Chrome::from(&visitor),
-        sent: false,
-        can_mail: state.mailer.is_some(),
-    }
-}
-
-#[derive(Deserialize)]
-struct ForgotForm {
-    email: String,
-}
-
-/// Makes a reset link for an account; shared with `accord user reset-link`.
-pub async fn reset_link(state: &AppState, user: &User) -> Result<String, AppError> {
-    let token = tokens::new_token();
-    let now = state.clock.now();
-    let expires = now
-        .checked_add(state.settings.reset_ttl)
-        .map_err(|e| AppError::internal(e.to_string()))?;
-    state
-        .store
-        .create_reset_token(&tokens::digest(&token), &user.id, now, expires)
-        .await?;
-    Ok(format!("{}/reset/{token}", state.settings.base_url))
-}
-
-async fn forgot(
-    State(state): State<AppState>,
-    ClientAddr(addr): ClientAddr,
-    CsrfForm { visitor, form }: CsrfForm<ForgotForm>,
-) -> Result<ForgotPage, AppError> {
-    // The answer is the same whether or not the account exists, so the form
-    // cannot be used to find out who has one; the per-address throttle keeps
-    // it from being used to flood someone's inbox.
-    if let Some(mailer) = &state.mailer {
-        throttle::check(&state, &format!("reset:{}", form.email), &addr, false).await?;
-        throttle::failed(&state, &format!("reset:{}", form.email), &addr).await?;
-        if let Some(user) = state.store.user_by_email(&form.email).await? {
-            let link = reset_link(&state, &user).await?;
-            let mail = Mail {
-                to: user.email.clone(),
-                subject: "Choose a new Accord password".into(),
-                body: format!(
-                    "Hello {},\n\nSomeone (we hope you) asked to reset the password of your Accord account.\n\
-                     Choose a new one here; the link works once, for one hour:\n\n{link}\n\n\
-                     If it was not you, ignore this message: your password stays as it is.\n",
-                    user.name
-                ),
-                message_id: None,
-            };
-            if let Err(e) = mailer.send(mail).await {
-                tracing::error!(error = %e, "password reset e-mail failed");
-            }
-        }
-    }
-    Ok(ForgotPage {
-        chrome: Chrome::from(&visitor),
-        sent: state.mailer.is_some(),
-        can_mail: state.mailer.is_some(),
-    })
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "reset.html")]
-struct ResetPage {
-    chrome: Chrome,
-    token: String,
-    error: Option<String>,
-}
-
-async fn reset_page(visitor: Visitor, Path(token): Path<String>) -> ResetPage {
-    ResetPage {
-        chrome: Chrome::from(&visitor),
-        token,
-        error: None,
-    }
-}
-
-#[derive(Deserialize)]
-struct ResetForm {
-    password: String,
-}
-
-async fn reset(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    CsrfForm { visitor, form }: CsrfForm<ResetForm>,
-) -> Result<Response, AppError> {
-    if let Err(e) = password::check_new(&form.password, "password") {
-        let page = ResetPage {
-            chrome: Chrome::from(&visitor),
-            token,
-            error: Some(e.user_message()),
-        };
-        return Ok((e.status(), page).into_response());
-    }
-    let hash = password::hash(form.password.clone()).await?;
-    match state
-        .store
-        .reset_password(&tokens::digest(&token), &hash, state.clock.now())
-        .await?
-    {
-        Some(_) => Ok(Redirect::to("/login?reset=1").into_response()),
-        None => Err(AppError::Conflict(
-            "This reset link has expired or was already used. Ask for a new one.".into(),
-        )),
-    }
 }
