@@ -96,7 +96,9 @@ impl AppError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) | Self::Stale { .. } | Self::Replay(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
+            // Not 408: browsers resend a request answered 408 on a reused
+            // connection, and a page's form has no idempotency key.
+            Self::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

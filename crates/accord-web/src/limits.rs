@@ -64,7 +64,8 @@ pub async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Stops a request that runs past the configured deadline and answers 408.
+/// Stops a request that runs past the configured deadline and answers 503
+/// `timeout` (not 408, which browsers resend on their own).
 /// A handler stopped this way is dropped at an `.await`: an open
 /// transaction rolls back, so either its effect was committed before the
 /// deadline or nothing was written (a keyed API retry tells which).

@@ -29,7 +29,7 @@ pub struct Settings {
     /// a user must not be able to make the server reach inside; see
     /// [`crate::webhook::guard`]).
     pub allow_private_webhooks: bool,
-    /// How long a request may run before it is stopped with a 408
+    /// How long a request may run before it is stopped with a 503
     /// ([`crate::limits::deadline`]).
     pub request_timeout: std::time::Duration,
     /// How long a connection may take to send a request's headers before

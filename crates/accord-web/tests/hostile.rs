@@ -2,7 +2,7 @@
 //! text enters (API bodies, forms, query strings, paths, agreement files)
 //! is a 422 naming the field or a 404, never PostgreSQL's 500, and nothing
 //! is written; a client that trickles its headers is cut off and one that
-//! trickles its body gets a 408, while the server goes on serving others.
+//! trickles its body gets a 503 `timeout`, while the server goes on serving others.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api_support;
@@ -175,7 +175,8 @@ async fn with_short_deadlines(backend: Backend) {
     );
     assert_eq!(healthy().await, 200);
 
-    // A body promised and never sent: 408 in the API's shape after 2 s.
+    // A body promised and never sent: 503 `timeout` in the API's shape
+    // after 2 s.
     let base = Api::anonymous(&app);
     let maya = user(&app, &base, "Maya Chen", "maya@example.org").await;
     drop(maya);
@@ -189,7 +190,7 @@ async fn with_short_deadlines(backend: Backend) {
         .unwrap();
     let started = Instant::now();
     let answer = read_to_close(&mut stalled, Duration::from_secs(10)).await;
-    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
     assert!(answer.contains("\"error\":\"timeout\""), "{answer}");
     assert!(
         started.elapsed() < Duration::from_secs(8),
