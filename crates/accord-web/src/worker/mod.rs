@@ -140,7 +140,11 @@ impl Worker {
                             "worker step"
                         );
                     }
-                    r.claimed as u32 >= self.batch
+                    // More may be waiting: a full batch sent, or plans
+                    // made (more partnerships may be due, and the rows
+                    // just planned may be due now). Pause only after a
+                    // step that found nothing of either.
+                    r.claimed as u32 >= self.batch || r.planned > 0
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "worker step failed");
