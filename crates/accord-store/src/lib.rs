@@ -57,6 +57,10 @@ pub use sqlite::SqliteStore;
 pub use types::*;
 pub use types_running::*;
 
+/// The planning query's text, for tests that read its plan with EXPLAIN.
+#[doc(hidden)]
+pub use shared::outbox::PARTNERSHIPS_TO_PLAN as PLANNING_QUERY;
+
 /// Shorthand for the futures the trait returns.
 type Fut<'a, T> = std::pin::Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
 

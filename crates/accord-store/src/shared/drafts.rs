@@ -219,7 +219,7 @@ macro_rules! queries {
                     // afresh from it (only the completing signature does
                     // this; signing again changes nothing).
                     if completed > 0 {
-                        sqlx::query($crate::shared::outbox::DELETE_PLAN)
+                        sqlx::query($crate::shared::outbox::RESET_PLAN)
                             .bind(partnership.as_str())
                             .execute(&mut *tx)
                             .await?;

@@ -402,6 +402,13 @@ macro_rules! queries {
                             .map_err(taken("a signature given twice"))?;
                     }
                 }
+                // A version in force is planned by the next worker step.
+                if export.versions.iter().any(|v| v.signed_at.is_some()) {
+                    sqlx::query($crate::shared::outbox::RESET_PLAN)
+                        .bind(pid)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 for c in &export.checkins {
                     sqlx::query(sql::INSERT_CHECKIN)
                         .bind(pid)

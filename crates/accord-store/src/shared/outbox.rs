@@ -131,18 +131,27 @@ pub(crate) const OUTBOX_COUNTS: &str = "SELECT state, COUNT(*) FROM outbox GROUP
 
 /// Partnerships with a completed version, unplanned first, then those
 /// planned least far.
-pub(crate) const PARTNERSHIPS_TO_PLAN: &str = "SELECT p.id FROM partnerships p \
-     LEFT JOIN schedule_plans s ON s.partnership_id = p.id \
-     WHERE EXISTS (SELECT 1 FROM versions v \
-     WHERE v.partnership_id = p.id AND v.signed_at IS NOT NULL) \
-     AND (s.planned_until IS NULL OR s.planned_until < $1) \
-     ORDER BY CASE WHEN s.planned_until IS NULL THEN 0 ELSE 1 END, s.planned_until, p.id \
-     LIMIT $2";
+/// `planned_until` of a partnership whose version in force has not been
+/// planned yet. Every partnership with a version in force has a plan row
+/// (written by the signature that completes a version, and by an import),
+/// so planning reads `schedule_plans` alone, through its index on
+/// `(planned_until, partnership_id)`: the cost follows what is due, not
+/// how many partnerships there are. Unplanned rows sort first.
+pub(crate) const UNPLANNED: i64 = -1;
+
+/// The partnerships whose plan ends before `$1`, the unplanned first.
+pub const PARTNERSHIPS_TO_PLAN: &str = "SELECT partnership_id FROM schedule_plans \
+     WHERE planned_until < $1 ORDER BY planned_until, partnership_id LIMIT $2";
 pub(crate) const PLANNED_UNTIL: &str =
     "SELECT planned_until FROM schedule_plans WHERE partnership_id = $1";
-/// The first plan, unless another planner made one (no row changed then).
+/// The first plan of the version in force, unless another planner made it
+/// (no row changed then).
 pub(crate) const INSERT_PLAN: &str = "INSERT INTO schedule_plans (partnership_id, planned_until) \
-     VALUES ($1, $2) ON CONFLICT (partnership_id) DO NOTHING";
+     VALUES ($1, $2) ON CONFLICT (partnership_id) DO UPDATE \
+     SET planned_until = excluded.planned_until WHERE schedule_plans.planned_until = -1";
+/// Marks the partnership's new version in force as not planned yet.
+pub(crate) const RESET_PLAN: &str = "INSERT INTO schedule_plans (partnership_id, planned_until) \
+     VALUES ($1, -1) ON CONFLICT (partnership_id) DO UPDATE SET planned_until = -1";
 /// Moves the plan from `$3` to `$1`, unless it moved meanwhile (no row
 /// changed then).
 pub(crate) const MOVE_PLAN: &str = "UPDATE schedule_plans SET planned_until = $1 \
@@ -150,8 +159,6 @@ pub(crate) const MOVE_PLAN: &str = "UPDATE schedule_plans SET planned_until = $1
 /// The number of the version in force (the newest signed), if any.
 pub(crate) const VERSION_IN_FORCE: &str = "SELECT MAX(number) FROM versions \
      WHERE partnership_id = $1 AND signed_at IS NOT NULL";
-/// Forgets the plan, so that the next planner starts afresh (signing).
-pub(crate) const DELETE_PLAN: &str = "DELETE FROM schedule_plans WHERE partnership_id = $1";
 
 /// The end of a lease of `lease` from `now`, in unix milliseconds
 /// (saturating).
@@ -327,7 +334,9 @@ macro_rules! queries {
                     .bind(partnership.as_str())
                     .fetch_optional(pool)
                     .await?;
-                Ok(until.map($crate::shared::from_millis))
+                Ok(until
+                    .filter(|&u| u != sql::UNPLANNED)
+                    .map($crate::shared::from_millis))
             }
 
             pub(crate) async fn save_plan(

@@ -477,6 +477,14 @@ pub async fn round_trip<S: Store + ?Sized, T: Store + ?Sized>(from: &S, to: &T) 
         to.pauses(&f.p.id).await.unwrap(),
         from.pauses(&f.p.id).await.unwrap()
     );
+    // Its version in force is planned by the next worker step.
+    assert_eq!(to.planned_until(&f.p.id).await.unwrap(), None);
+    assert!(
+        to.partnerships_to_plan(at(NOW + 5), 1000)
+            .await
+            .unwrap()
+            .contains(&f.p.id)
+    );
     assert_eq!(
         to.consequence_log(&f.p.id).await.unwrap(),
         from.consequence_log(&f.p.id).await.unwrap()
