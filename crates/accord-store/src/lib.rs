@@ -512,7 +512,29 @@ pub trait Store: Send + Sync {
         expected: Option<Timestamp>,
         until: Timestamp,
         rows: &'a [NewNotification],
-    ) -> Fut<'a, bool>;
+    ) -> Fut<'a, bool> {
+        Box::pin(async move {
+            let plan = [PlanSave {
+                partnership,
+                version,
+                expected,
+                until,
+                rows,
+            }];
+            Ok(self
+                .save_plans(&plan)
+                .await?
+                .first()
+                .copied()
+                .unwrap_or(false))
+        })
+    }
+    /// [`Store::save_plan`] for several partnerships in one transaction
+    /// (one commit: a worker step's batch costs one fsync, not one per
+    /// partnership); each plan is checked and saved on its own terms, and
+    /// the answer says, in the order given, which were saved. An error
+    /// (an unknown partnership) saves none of them.
+    fn save_plans<'a>(&'a self, plans: &'a [PlanSave<'a>]) -> Fut<'a, Vec<bool>>;
 
     // --- Settings, calendar feeds, check-in links, secrets --------------
 

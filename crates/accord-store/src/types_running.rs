@@ -294,6 +294,21 @@ impl Channel {
     }
 }
 
+/// A plan to save: see [`crate::Store::save_plan`].
+#[derive(Debug, Clone, Copy)]
+pub struct PlanSave<'a> {
+    /// Whose plan.
+    pub partnership: &'a PartnershipId,
+    /// The version planned from; nothing is saved unless it is in force.
+    pub version: i64,
+    /// Where the plan ended when it was read (`None`: not planned).
+    pub expected: Option<Timestamp>,
+    /// Where it ends now.
+    pub until: Timestamp,
+    /// The outbox rows it adds.
+    pub rows: &'a [NewNotification],
+}
+
 /// A row to put in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewNotification {

@@ -188,22 +188,11 @@ macro_rules! running_methods {
         ) -> $crate::Fut<'a, Option<jiff::Timestamp>> {
             Box::pin($q::outbox::planned_until(&self.pool, partnership))
         }
-        fn save_plan<'a>(
+        fn save_plans<'a>(
             &'a self,
-            partnership: &'a $crate::PartnershipId,
-            version: i64,
-            expected: Option<jiff::Timestamp>,
-            until: jiff::Timestamp,
-            rows: &'a [$crate::NewNotification],
-        ) -> $crate::Fut<'a, bool> {
-            Box::pin($q::outbox::save_plan(
-                &self.pool,
-                partnership,
-                version,
-                expected,
-                until,
-                rows,
-            ))
+            plans: &'a [$crate::PlanSave<'a>],
+        ) -> $crate::Fut<'a, Vec<bool>> {
+            Box::pin($q::outbox::save_plans(&self.pool, plans))
         }
         fn notification_settings<'a>(
             &'a self,

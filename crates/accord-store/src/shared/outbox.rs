@@ -188,7 +188,8 @@ macro_rules! queries {
             use $crate::shared::missing;
             use $crate::shared::outbox as sql;
             use $crate::{
-                NewNotification, OutboxCounts, OutboxId, Outgoing, PartnershipId, StoreError,
+                NewNotification, OutboxCounts, OutboxId, Outgoing, PartnershipId, PlanSave,
+                StoreError,
             };
 
             type Conn = <Database as sqlx::Database>::Connection;
@@ -339,18 +340,39 @@ macro_rules! queries {
                     .map($crate::shared::from_millis))
             }
 
-            pub(crate) async fn save_plan(
+            /// Several plans in one transaction, so one commit (one fsync)
+            /// for a worker step's batch. The partnerships are locked in
+            /// the order of their ids, whatever the order given, so two
+            /// planners with overlapping batches cannot deadlock.
+            pub(crate) async fn save_plans(
                 pool: &Pool,
-                partnership: &PartnershipId,
-                version: i64,
-                expected: Option<Timestamp>,
-                until: Timestamp,
-                rows: &[NewNotification],
-            ) -> Result<bool, StoreError> {
+                plans: &[PlanSave<'_>],
+            ) -> Result<Vec<bool>, StoreError> {
+                let mut order: Vec<usize> = (0..plans.len()).collect();
+                order.sort_by(|&a, &b| plans[a].partnership.cmp(plans[b].partnership));
+                let mut saved = vec![false; plans.len()];
                 let mut tx = begin_write(pool).await?;
+                for i in order {
+                    saved[i] = save_one(&mut tx, &plans[i]).await?;
+                }
+                tx.commit().await?;
+                Ok(saved)
+            }
+
+            /// One plan, inside the caller's transaction; `false` (having
+            /// written nothing) when the plan moved or the version changed.
+            async fn save_one(conn: &mut Conn, plan: &PlanSave<'_>) -> Result<bool, StoreError> {
+                let PlanSave {
+                    partnership,
+                    version,
+                    expected,
+                    until,
+                    rows,
+                } = *plan;
+                let tx = conn;
                 // Signing waits here, or this waits for signing: either
                 // way the version read next stays in force until commit.
-                super::running::lock_partnership(&mut tx, partnership).await?;
+                super::running::lock_partnership(&mut *tx, partnership).await?;
                 let in_force: Option<i64> = sqlx::query_scalar(sql::VERSION_IN_FORCE)
                     .bind(partnership.as_str())
                     .fetch_one(&mut *tx)
@@ -382,8 +404,7 @@ macro_rules! queries {
                     // is there: it was locked above).
                     return Ok(false);
                 }
-                insert_rows(&mut tx, rows).await?;
-                tx.commit().await?;
+                insert_rows(&mut *tx, rows).await?;
                 Ok(true)
             }
         }

@@ -2,13 +2,53 @@
 //! compare-and-set plan that enqueues rows with it, and its reset when a
 //! new version is signed.
 
-use accord_store::{PartnershipId, Store, StoreError};
+use accord_store::{PartnershipId, PlanSave, Store, StoreError};
 
 use crate::common::{at, in_outbox, notification, pair, signed_pair};
 use crate::outbox::DAY;
 
 pub async fn run<S: Store + ?Sized>(store: &S) {
     plans_are_compared_and_set(store).await;
+    plans_are_saved_together(store).await;
+}
+
+/// A batch of plans is one transaction in which each plan is checked on its
+/// own terms (answers in the order given); an error saves none of them.
+async fn plans_are_saved_together<S: Store + ?Sized>(store: &S) {
+    const PLAN: i64 = 9_000_000;
+    let (a, _, _) = signed_pair(store).await;
+    let (b, _, _) = signed_pair(store).await;
+    let (c, _, _) = signed_pair(store).await;
+    let rows_a = [notification(Some(&a.id), 6_100_000_000)];
+    let rows_b = [notification(Some(&b.id), 6_100_000_000)];
+    let plan = |id, version, rows| PlanSave {
+        partnership: id,
+        version,
+        expected: None,
+        until: at(PLAN),
+        rows,
+    };
+    // `a` names a version that is not in force: refused, the other saved.
+    let saved = store
+        .save_plans(&[plan(&b.id, 1, &rows_b[..]), plan(&a.id, 9, &rows_a[..])])
+        .await
+        .unwrap();
+    assert_eq!(saved, [true, false]);
+    assert!(in_outbox(store, &rows_b[0]).await);
+    assert!(!in_outbox(store, &rows_a[0]).await);
+    assert_eq!(store.planned_until(&b.id).await.unwrap(), Some(at(PLAN)));
+    assert_eq!(store.planned_until(&a.id).await.unwrap(), None);
+
+    // An unknown partnership in the batch: nothing of it is saved.
+    let rows_c = [notification(Some(&c.id), 6_100_000_000)];
+    let unknown = PartnershipId::random();
+    let failed = store
+        .save_plans(&[plan(&c.id, 1, &rows_c[..]), plan(&unknown, 1, &[])])
+        .await;
+    assert!(matches!(failed, Err(StoreError::NotFound(_))), "{failed:?}");
+    assert!(!in_outbox(store, &rows_c[0]).await);
+    assert_eq!(store.planned_until(&c.id).await.unwrap(), None);
+    assert_eq!(store.save_plans(&[]).await.unwrap(), Vec::<bool>::new());
 }
 
 async fn plans_are_compared_and_set<S: Store + ?Sized>(store: &S) {

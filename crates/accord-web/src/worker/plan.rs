@@ -11,7 +11,7 @@
 
 use accord_core::checkin::{GRACE, grace_end};
 use accord_core::schedule::Reminder;
-use accord_store::{Channel, NewNotification, PartnershipId};
+use accord_store::{Channel, NewNotification, PartnershipId, PlanSave};
 use jiff::Timestamp;
 use serde_json::json;
 
@@ -27,33 +27,82 @@ use crate::state::AppState;
 /// A partnership that cannot be planned (its stored agreement or a stored
 /// check-in does not parse, say) is logged and skipped: the others are
 /// planned all the same. It stays due, so it is tried again next step.
+///
+/// The plans are made one by one and saved together, in one transaction:
+/// a step's batch costs one commit, however many partnerships it plans.
 pub async fn plan_due(state: &AppState, now: Timestamp, limit: u32) -> Result<usize, AppError> {
     let before = now.checked_add(HORIZON / 2).unwrap_or(now);
     let due = state.store.partnerships_to_plan(before, limit).await?;
-    let mut planned = 0;
+    let mut made = Vec::new();
     for id in due {
-        match plan(state, &id, now).await {
-            Ok(true) => planned += 1,
-            Ok(false) => {}
-            Err(e) => {
-                tracing::error!(
-                    partnership = %id,
-                    error = %e,
-                    "could not plan the partnership's reminders; skipped"
-                );
-            }
+        match make(state, &id, now).await {
+            Ok(Some(plan)) => made.push(plan),
+            Ok(None) => {}
+            Err(e) => skipped(&id, &e),
         }
     }
-    Ok(planned)
+    let plans: Vec<PlanSave<'_>> = made.iter().map(Made::to_save).collect();
+    let saved = match state.store.save_plans(&plans).await {
+        Ok(saved) => saved,
+        // One plan the store refuses (its partnership deleted meanwhile)
+        // must not hold back the others: save them one by one.
+        Err(_) => {
+            let mut saved = Vec::with_capacity(plans.len());
+            for plan in &plans {
+                match state.store.save_plans(std::slice::from_ref(plan)).await {
+                    Ok(one) => saved.push(one.first().copied().unwrap_or(false)),
+                    Err(e) => {
+                        skipped(plan.partnership, &e.into());
+                        saved.push(false);
+                    }
+                }
+            }
+            saved
+        }
+    };
+    Ok(saved.into_iter().filter(|&s| s).count())
 }
 
-/// Plans one partnership up to `now + HORIZON`; `false` when another
-/// worker moved its plan first (nothing written).
-pub async fn plan(state: &AppState, id: &PartnershipId, now: Timestamp) -> Result<bool, AppError> {
+fn skipped(id: &PartnershipId, e: &AppError) {
+    tracing::error!(
+        partnership = %id,
+        error = %e,
+        "could not plan the partnership's reminders; skipped"
+    );
+}
+
+/// A plan made, not yet saved.
+struct Made {
+    id: PartnershipId,
+    version: i64,
+    expected: Option<Timestamp>,
+    until: Timestamp,
+    rows: Vec<NewNotification>,
+}
+
+impl Made {
+    fn to_save(&self) -> PlanSave<'_> {
+        PlanSave {
+            partnership: &self.id,
+            version: self.version,
+            expected: self.expected,
+            until: self.until,
+            rows: &self.rows,
+        }
+    }
+}
+
+/// The plan of one partnership up to `now + HORIZON`, from where its last
+/// plan ended; `None` when no version is in force.
+async fn make(
+    state: &AppState,
+    id: &PartnershipId,
+    now: Timestamp,
+) -> Result<Option<Made>, AppError> {
     let expected = state.store.planned_until(id).await?;
     let until = now.checked_add(HORIZON).unwrap_or(now);
     let Some(inforce) = InForce::load(state.store.as_ref(), id).await? else {
-        return Ok(false);
+        return Ok(None);
     };
     let mut rows = Vec::new();
     if let Ok(schedule) = &inforce.schedule {
@@ -88,10 +137,13 @@ pub async fn plan(state: &AppState, id: &PartnershipId, now: Timestamp) -> Resul
             });
         }
     }
-    Ok(state
-        .store
-        .save_plan(id, inforce.version.number, expected, until, &rows)
-        .await?)
+    Ok(Some(Made {
+        id: id.clone(),
+        version: inforce.version.number,
+        expected,
+        until,
+        rows,
+    }))
 }
 
 /// The rows of one reminder: to its party, or to both partners.
