@@ -4,7 +4,9 @@
 //! check-in link, which must be fresh and single-use, is made by the worker
 //! when it sends the e-mail.
 
-use accord_store::{Channel, Member, NewNotification, PartnershipId};
+use std::collections::HashMap;
+
+use accord_store::{Channel, Member, NewNotification, PartnershipId, UserId};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -60,36 +62,72 @@ pub async fn rows(
     to: &[&Member],
     message: &Message<'_>,
 ) -> Result<Vec<NewNotification>, AppError> {
-    let payload =
-        serde_json::to_string(message.payload).map_err(|e| AppError::internal(e.to_string()))?;
-    let mut out = Vec::new();
-    for member in to {
-        let settings = state.store.notification_settings(&member.user_id).await?;
+    Recipients::new(state).rows(to, message).await
+}
+
+/// The channels of the people messages go to, each person's settings read
+/// once however many messages they get (planning makes several per person
+/// and partnership in a step).
+pub struct Recipients<'s> {
+    state: &'s AppState,
+    known: HashMap<UserId, Vec<Channel>>,
+}
+
+impl<'s> Recipients<'s> {
+    /// Nobody's settings read yet.
+    pub fn new(state: &'s AppState) -> Self {
+        Self {
+            state,
+            known: HashMap::new(),
+        }
+    }
+
+    /// The channels `user` is told through.
+    async fn channels(&mut self, user: &UserId) -> Result<Vec<Channel>, AppError> {
+        if let Some(channels) = self.known.get(user) {
+            return Ok(channels.clone());
+        }
+        let settings = self.state.store.notification_settings(user).await?;
         let mut channels = Vec::new();
         // Without SMTP there is no e-mail to plan: pages show everything.
-        if settings.email && state.mailer.is_some() {
+        if settings.email && self.state.mailer.is_some() {
             channels.push(Channel::Email);
         }
         if settings.webhook_url.is_some() {
             channels.push(Channel::Webhook);
         }
-        for channel in channels {
-            out.push(NewNotification {
-                partnership: Some(message.partnership.clone()),
-                user: Some(member.user_id.clone()),
-                dedupe: format!(
-                    "{}:{}:{}:{}",
-                    message.partnership,
-                    message.key,
-                    member.user_id,
-                    channel.as_str()
-                ),
-                channel,
-                kind: message.kind.to_owned(),
-                due_at: message.due_at,
-                payload: payload.clone(),
-            });
-        }
+        self.known.insert(user.clone(), channels.clone());
+        Ok(channels)
     }
-    Ok(out)
+
+    /// The outbox rows for `message` to each of `to`, per their settings.
+    pub async fn rows(
+        &mut self,
+        to: &[&Member],
+        message: &Message<'_>,
+    ) -> Result<Vec<NewNotification>, AppError> {
+        let payload = serde_json::to_string(message.payload)
+            .map_err(|e| AppError::internal(e.to_string()))?;
+        let mut out = Vec::new();
+        for member in to {
+            for channel in self.channels(&member.user_id).await? {
+                out.push(NewNotification {
+                    partnership: Some(message.partnership.clone()),
+                    user: Some(member.user_id.clone()),
+                    dedupe: format!(
+                        "{}:{}:{}:{}",
+                        message.partnership,
+                        message.key,
+                        member.user_id,
+                        channel.as_str()
+                    ),
+                    channel,
+                    kind: message.kind.to_owned(),
+                    due_at: message.due_at,
+                    payload: payload.clone(),
+                });
+            }
+        }
+        Ok(out)
+    }
 }

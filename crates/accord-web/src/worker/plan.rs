@@ -34,8 +34,9 @@ pub async fn plan_due(state: &AppState, now: Timestamp, limit: u32) -> Result<us
     let before = now.checked_add(HORIZON / 2).unwrap_or(now);
     let due = state.store.partnerships_to_plan(before, limit).await?;
     let mut made = Vec::new();
+    let mut recipients = notify::Recipients::new(state);
     for id in due {
-        match make(state, &id, now).await {
+        match make(state, &mut recipients, &id, now).await {
             Ok(Some(plan)) => made.push(plan),
             Ok(None) => {}
             Err(e) => skipped(&id, &e),
@@ -96,6 +97,7 @@ impl Made {
 /// plan ended; `None` when no version is in force.
 async fn make(
     state: &AppState,
+    recipients: &mut notify::Recipients<'_>,
     id: &PartnershipId,
     now: Timestamp,
 ) -> Result<Option<Made>, AppError> {
@@ -110,7 +112,7 @@ async fn make(
         // a late reminder is worse than none.
         let start = expected.unwrap_or(now).max(now);
         for reminder in schedule.reminders(&inforce.agreement, &inforce.pauses, start, until) {
-            rows.extend(reminder_rows(state, &inforce, &reminder).await?);
+            rows.extend(reminder_rows(state, recipients, &inforce, &reminder).await?);
         }
         // One job per check-in at the end of its grace window. After a new
         // version or a long outage, look back one grace window at most.
@@ -149,6 +151,7 @@ async fn make(
 /// The rows of one reminder: to its party, or to both partners.
 async fn reminder_rows(
     state: &AppState,
+    recipients: &mut notify::Recipients<'_>,
     inforce: &InForce,
     reminder: &Reminder,
 ) -> Result<Vec<NewNotification>, AppError> {
@@ -161,18 +164,18 @@ async fn reminder_rows(
         let payload = texts::reminder(state, inforce, reminder, member);
         let key = format!("v{}:{}", inforce.version.number, reminder.key);
         rows.extend(
-            notify::rows(
-                state,
-                &[member],
-                &Message {
-                    partnership: &inforce.id,
-                    kind: reminder.kind.as_str(),
-                    key: &key,
-                    due_at: reminder.at,
-                    payload: &payload,
-                },
-            )
-            .await?,
+            recipients
+                .rows(
+                    &[member],
+                    &Message {
+                        partnership: &inforce.id,
+                        kind: reminder.kind.as_str(),
+                        key: &key,
+                        due_at: reminder.at,
+                        payload: &payload,
+                    },
+                )
+                .await?,
         );
     }
     Ok(rows)
