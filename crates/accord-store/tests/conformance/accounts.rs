@@ -86,15 +86,10 @@ async fn a_new_password_ends_every_credential<S: Store + ?Sized>(store: &S) {
     let first = session(store, &maya.id, 10_000).await;
     let changing = session(store, &maya.id, 10_000).await;
     let other = session(store, &jonas.id, 10_000).await;
-    let (maya_token, jonas_token) = (token(), token());
-    store
-        .create_api_token(&maya_token, &maya.id, "script", at(0))
-        .await
-        .unwrap();
-    store
-        .create_api_token(&jonas_token, &jonas.id, "script", at(0))
-        .await
-        .unwrap();
+    let (maya_token, jonas_token) = (
+        api_token(store, &maya.id).await,
+        api_token(store, &jonas.id).await,
+    );
 
     let fresh = token();
     let new = NewSession {
@@ -162,15 +157,10 @@ async fn reset_tokens_are_single_use<S: Store + ?Sized>(store: &S) {
     }
     let signed_in = session(store, &maya.id, 10_000).await;
     let their_session = session(store, &jonas.id, 10_000).await;
-    let (maya_token, jonas_token) = (token(), token());
-    store
-        .create_api_token(&maya_token, &maya.id, "script", at(0))
-        .await
-        .unwrap();
-    store
-        .create_api_token(&jonas_token, &jonas.id, "script", at(0))
-        .await
-        .unwrap();
+    let (maya_token, jonas_token) = (
+        api_token(store, &maya.id).await,
+        api_token(store, &jonas.id).await,
+    );
 
     let reset = store.reset_password(&used, "reset hash", at(1_500)).await;
     assert_eq!(reset.unwrap(), Some(maya.id.clone()));
@@ -259,4 +249,14 @@ async fn expired_reset_tokens_are_consumed_without_effect<S: Store + ?Sized>(sto
     );
     let unchanged = store.user_by_id(&maya.id).await.unwrap().unwrap();
     assert_eq!(unchanged.password_hash, maya.password_hash);
+}
+
+/// A new API token of `user`'s; its secret's digest.
+async fn api_token<S: Store + ?Sized>(store: &S, user: &UserId) -> accord_store::TokenHash {
+    let secret = token();
+    store
+        .create_api_token(&secret, user, "script", at(0))
+        .await
+        .unwrap();
+    secret
 }
