@@ -65,9 +65,9 @@ pub enum AppError {
     /// stopped.
     #[error("the request took longer than {0:?}")]
     Timeout(std::time::Duration),
-    /// A bug or an outage: logged, never shown.
+    /// A bug or an outage: logged with its chain of causes, never shown.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl AppError {
@@ -79,8 +79,9 @@ impl AppError {
         }
     }
 
-    /// An internal failure, with its cause for the log.
-    pub fn internal(cause: impl Into<String>) -> Self {
+    /// An internal failure, with its cause for the log: an error (its
+    /// sources are kept) or a sentence.
+    pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self::Internal(cause.into())
     }
 
@@ -180,7 +181,7 @@ impl AppError {
 
     fn log(&self) {
         if let Self::Internal(cause) = self {
-            tracing::error!(%cause, "request failed");
+            tracing::error!(cause = %chain(cause.as_ref()), "request failed");
         }
     }
 }
@@ -195,9 +196,25 @@ impl From<StoreError> for AppError {
             StoreError::Link(p) => Self::Gone(capitalised(&p.to_string())),
             StoreError::Replay(stored) => Self::Replay(stored),
             StoreError::KeyInFlight => Self::Conflict(crate::api::idempotency::IN_FLIGHT.into()),
-            other => Self::Internal(other.to_string()),
+            other => Self::Internal(Box::new(other)),
         }
     }
+}
+
+/// An error and its sources, outermost first: `a: b: c`, each said once
+/// (an error whose message already ends with its source's is not repeated).
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut next = e.source();
+    while let Some(source) = next {
+        let said = source.to_string();
+        if !out.ends_with(&said) {
+            out.push_str(": ");
+            out.push_str(&said);
+        }
+        next = source.source();
+    }
+    out
 }
 
 /// The sentence with its first letter in upper case and a full stop.
@@ -353,7 +370,28 @@ impl IntoResponse for ApiError {
 
 #[cfg(test)]
 mod tests {
-    use super::AppError;
+    use super::{AppError, chain};
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("could not save the note")]
+    struct Outer(#[source] std::io::Error);
+
+    #[test]
+    fn internal_errors_keep_their_causes_for_the_log_only() {
+        let e = AppError::internal(Outer(std::io::Error::other("disk full")));
+        let AppError::Internal(cause) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(chain(cause.as_ref()), "could not save the note: disk full");
+        // A cause that already says its source is not repeated.
+        let said = AppError::internal("plain sentence");
+        let AppError::Internal(cause) = &said else {
+            panic!("{said:?}")
+        };
+        assert_eq!(chain(cause.as_ref()), "plain sentence");
+        // Users are told neither.
+        assert!(!e.user_message().contains("disk"), "{}", e.user_message());
+    }
 
     #[test]
     fn empty_problem_lists_still_say_something() {

@@ -174,7 +174,7 @@ impl FreshSession {
             now,
             expires_at: now
                 .checked_add(state.settings.session_ttl)
-                .map_err(|e| AppError::internal(e.to_string()))?,
+                .map_err(AppError::internal)?,
         })
     }
 
@@ -204,7 +204,7 @@ impl FreshSession {
 }
 
 fn append_cookie(response: &mut Response, cookie: &str) -> Result<(), AppError> {
-    let value = HeaderValue::from_str(cookie).map_err(|e| AppError::internal(e.to_string()))?;
+    let value = HeaderValue::from_str(cookie).map_err(AppError::internal)?;
     response.headers_mut().append(SET_COOKIE, value);
     Ok(())
 }
@@ -359,7 +359,7 @@ async fn logout(
     }
     let mut response = Redirect::to("/login").into_response();
     let cookie = cookies::clear(cookies::SESSION, state.settings.secure_cookies());
-    let value = HeaderValue::from_str(&cookie).map_err(|e| AppError::internal(e.to_string()))?;
+    let value = HeaderValue::from_str(&cookie).map_err(AppError::internal)?;
     response.headers_mut().append(SET_COOKIE, value);
     Ok(response)
 }

@@ -90,7 +90,7 @@ pub async fn reset_link(state: &AppState, user: &User) -> Result<String, AppErro
     let now = state.clock.now();
     let expires = now
         .checked_add(state.settings.reset_ttl)
-        .map_err(|e| AppError::internal(e.to_string()))?;
+        .map_err(AppError::internal)?;
     state
         .store
         .create_reset_token(&tokens::digest(&token), &user.id, now, expires)

@@ -41,7 +41,7 @@ pub struct Draft {
 
 /// The agreement as JSON, for a response.
 pub fn agreement_json(a: &Agreement) -> Result<Value, ApiError> {
-    serde_json::to_value(a).map_err(|e| AppError::internal(e.to_string()).into())
+    serde_json::to_value(a).map_err(|e| AppError::internal(e).into())
 }
 
 fn draft_of(access: &Access, agreement: &Agreement) -> Result<Draft, ApiError> {
@@ -143,7 +143,7 @@ pub async fn put_draft(
     let (revision, agreement, text) = match (input.agreement, input.toml) {
         (Some(doc), None) => {
             let agreement = agreement_from_json(&doc)?;
-            let text = to_toml(&agreement).map_err(|e| AppError::internal(e.to_string()))?;
+            let text = to_toml(&agreement).map_err(AppError::internal)?;
             let revision = state
                 .store
                 .save_draft(&access.partnership.id, input.revision, &text, now)

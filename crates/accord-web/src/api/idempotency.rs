@@ -88,7 +88,7 @@ impl Keying {
     /// another body is refused (422) instead of being answered for a
     /// request it did not make.
     pub fn body<T: serde::Serialize>(mut self, body: &T) -> Result<Self, ApiError> {
-        let json = serde_json::to_vec(body).map_err(|e| AppError::internal(e.to_string()))?;
+        let json = serde_json::to_vec(body).map_err(AppError::internal)?;
         self.fingerprint = Some(
             Sha256::digest(&json)
                 .iter()
@@ -226,19 +226,18 @@ fn replay(stored: StoredResponse, fingerprint: Option<&str>) -> Result<Response,
         )
         .into());
     }
-    let status =
-        StatusCode::from_u16(stored.status).map_err(|e| AppError::internal(e.to_string()))?;
+    let status = StatusCode::from_u16(stored.status).map_err(AppError::internal)?;
     Response::builder()
         .status(status)
         .header(CONTENT_TYPE, "application/json")
         .header("idempotent-replayed", "true")
         .body(Body::from(stored.body))
-        .map_err(|e| AppError::internal(e.to_string()).into())
+        .map_err(|e| AppError::internal(e).into())
 }
 
 /// The JSON of a response value, for `render`.
 pub fn to_value<T: serde::Serialize>(v: &T) -> Result<Value, AppError> {
-    serde_json::to_value(v).map_err(|e| AppError::internal(e.to_string()))
+    serde_json::to_value(v).map_err(AppError::internal)
 }
 
 #[cfg(test)]

@@ -92,8 +92,8 @@ struct EditorPage {
 
 /// The JSON form of an agreement, for the form machinery.
 fn json_of(a: &Agreement) -> Result<Value, AppError> {
-    let text = to_json(a).map_err(|e| AppError::internal(e.to_string()))?;
-    serde_json::from_str(&text).map_err(|e| AppError::internal(e.to_string()))
+    let text = to_json(a).map_err(AppError::internal)?;
+    serde_json::from_str(&text).map_err(AppError::internal)
 }
 
 fn findings_of(review: &[Finding], section: Section) -> Vec<FindingView> {
@@ -309,7 +309,7 @@ async fn save_page(
             ));
         }
     };
-    let text = to_toml(&updated).map_err(|e| AppError::internal(e.to_string()))?;
+    let text = to_toml(&updated).map_err(AppError::internal)?;
     match state
         .store
         .save_draft(&access.partnership.id, revision, &text, now)

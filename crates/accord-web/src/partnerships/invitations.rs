@@ -113,7 +113,7 @@ pub async fn invite(
     let now = state.clock.now();
     let expires_at = now
         .checked_add(state.settings.invitation_ttl)
-        .map_err(|e| AppError::internal(e.to_string()))?;
+        .map_err(AppError::internal)?;
     let link = format!("{}/invite/{token}", state.settings.base_url);
     let keyed = keyed.map(|k| {
         let link = link.clone();

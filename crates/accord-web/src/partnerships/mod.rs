@@ -141,7 +141,7 @@ pub async fn create(
         }
     })?;
     agreement.drafted = Some(today(&agreement, now));
-    let draft = to_toml(&agreement).map_err(|e| AppError::internal(e.to_string()))?;
+    let draft = to_toml(&agreement).map_err(AppError::internal)?;
     let new = NewPartnership {
         title,
         creator: &user.id,

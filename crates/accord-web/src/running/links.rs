@@ -40,8 +40,7 @@ async fn secret(state: &AppState) -> Result<&str, AppError> {
 }
 
 fn mac(secret: &str, id: &LinkId) -> Result<Hmac<Sha256>, AppError> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .map_err(|e| AppError::internal(e.to_string()))?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(AppError::internal)?;
     mac.update(b"accord checkin link\n");
     mac.update(id.as_str().as_bytes());
     Ok(mac)

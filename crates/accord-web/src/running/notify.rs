@@ -106,8 +106,7 @@ impl<'s> Recipients<'s> {
         to: &[&Member],
         message: &Message<'_>,
     ) -> Result<Vec<NewNotification>, AppError> {
-        let payload = serde_json::to_string(message.payload)
-            .map_err(|e| AppError::internal(e.to_string()))?;
+        let payload = serde_json::to_string(message.payload).map_err(AppError::internal)?;
         let mut out = Vec::new();
         for member in to {
             for channel in self.channels(&member.user_id).await? {

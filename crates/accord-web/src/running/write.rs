@@ -184,7 +184,7 @@ pub async fn record(
             response: &f.response,
         })
         .collect();
-    let json = serde_json::to_string(&record).map_err(|e| AppError::internal(e.to_string()))?;
+    let json = serde_json::to_string(&record).map_err(AppError::internal)?;
     let keyed = keyed.map(|k| {
         let (record, fired, recap) = (record.clone(), fired.clone(), recap.clone());
         k.map(move |c: &Checkin| Recorded::of(c, record.clone(), fired.clone(), recap.clone()))

@@ -91,7 +91,7 @@ impl Worker {
     /// A worker that claims up to `batch` rows per step.
     pub fn new(state: AppState, batch: u32) -> Result<Self, AppError> {
         let webhooks = WebhookSender::new(state.settings.allow_private_webhooks)
-            .map_err(|e| AppError::internal(e.to_string()))?;
+            .map_err(AppError::internal)?;
         Ok(Self {
             state,
             webhooks,
