@@ -96,6 +96,11 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Answers are small and written whole: send them at once rather
+        // than wait for the client's acknowledgement of the last packet.
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(%peer, error = %e, "could not set TCP_NODELAY");
+        }
         let app = app.clone();
         let service = hyper::service::service_fn(
             move |mut request: hyper::Request<hyper::body::Incoming>| {

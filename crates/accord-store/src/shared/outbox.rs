@@ -348,6 +348,10 @@ macro_rules! queries {
                 pool: &Pool,
                 plans: &[PlanSave<'_>],
             ) -> Result<Vec<bool>, StoreError> {
+                // An idle worker step plans nothing: take no write lock.
+                if plans.is_empty() {
+                    return Ok(Vec::new());
+                }
                 let mut order: Vec<usize> = (0..plans.len()).collect();
                 order.sort_by(|&a, &b| plans[a].partnership.cmp(plans[b].partnership));
                 let mut saved = vec![false; plans.len()];
