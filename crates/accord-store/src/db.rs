@@ -1,14 +1,24 @@
-//! [`Db`]: either store, chosen at start from the database URL.
+//! [`SqlStore`], Accord's data in either database, and [`Db`], the store
+//! chosen at start from the database URL.
 
-use crate::{PgStore, SqliteStore, Store, StoreError};
+use crate::sql::Pool;
+use crate::{Store, StoreError};
 
-/// Either store, chosen at start from the database URL.
+/// Accord's data, in SQLite ([`SqlStore::open`]) or PostgreSQL
+/// ([`SqlStore::connect`]). It implements every repository trait; which
+/// database it talks to is decided per statement in [`crate::sql`].
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pub(crate) pool: Pool,
+}
+
+/// The store, chosen at start from the database URL.
 #[derive(Debug, Clone)]
 pub enum Db {
     /// An embedded SQLite file.
-    Sqlite(SqliteStore),
+    Sqlite(SqlStore),
     /// A PostgreSQL server.
-    Postgres(PgStore),
+    Postgres(SqlStore),
 }
 
 impl Db {
@@ -22,10 +32,10 @@ impl Db {
                 return Err(StoreError::UnsupportedUrl(url.to_owned()));
             }
             Ok(Self::Sqlite(
-                SqliteStore::open(std::path::Path::new(path)).await?,
+                SqlStore::open(std::path::Path::new(path)).await?,
             ))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Self::Postgres(PgStore::connect(url).await?))
+            Ok(Self::Postgres(SqlStore::connect(url).await?))
         } else {
             Err(StoreError::UnsupportedUrl(url.to_owned()))
         }
@@ -34,16 +44,14 @@ impl Db {
     /// The store inside, whichever database it is.
     pub fn store(&self) -> &dyn Store {
         match self {
-            Self::Sqlite(s) => s,
-            Self::Postgres(s) => s,
+            Self::Sqlite(s) | Self::Postgres(s) => s,
         }
     }
 
     /// The store inside, to share between tasks (what the web app holds).
     pub fn into_shared(self) -> std::sync::Arc<dyn Store> {
         match self {
-            Self::Sqlite(s) => std::sync::Arc::new(s),
-            Self::Postgres(s) => std::sync::Arc::new(s),
+            Self::Sqlite(s) | Self::Postgres(s) => std::sync::Arc::new(s),
         }
     }
 }

@@ -55,7 +55,7 @@ pub enum StoreError {
     /// The database URL names no database this build supports.
     #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
-    /// A backup ([`SqliteStore::backup_to`]) could not be written where
+    /// A backup ([`SqlStore::backup_to`]) could not be written where
     /// asked: the file exists already (a backup never replaces one), or its
     /// directory is missing or not writable. Nothing was written there.
     #[error("cannot write the backup to {path}: {reason}")]

@@ -2,8 +2,10 @@
 //! always, and against PostgreSQL when `ACCORD_TEST_POSTGRES_URL` is set (CI
 //! sets it). Each PostgreSQL run gets a database of its own, dropped after.
 //!
-//! The cases are in `conformance/`, one module per part of the [`Store`]
-//! trait, generic over the store; this file runs them on each database.
+//! The cases are in `conformance/`, one module per repository, generic over
+//! the store. Each module runs as a test of its own on each database, on a
+//! fresh store (`on_sqlite::accounts`, `on_postgres::accounts`, …), so a
+//! failure names the repository and no case depends on another's leftovers.
 #![allow(clippy::unwrap_used)]
 
 #[path = "conformance/access.rs"]
@@ -37,54 +39,118 @@ mod running;
 #[path = "conformance/settings.rs"]
 mod settings;
 
-use accord_store::{Db, PgStore, SqliteStore, Store, StoreError};
+use accord_store::prelude::*;
+use accord_store::{Db, SqlStore, StoreError};
 use sqlx::Connection;
 
 use common::{at, new_user, pair, user};
 
-/// The cases every store must pass, on one store.
-async fn conformance<S: Store + ?Sized>(store: &S) {
-    accounts::run(store).await;
-    access::run(store).await;
-    keyed::run(store).await;
-    partnerships::run(store).await;
-    drafts::run(store).await;
-    preparation::run(store).await;
-    running::run(store).await;
-    pauses::run(store).await;
-    settings::run(store).await;
-    planning::run(store).await;
-    export::run(store).await;
-    // Last: it claims everything due in its stretches of time, and its
-    // housekeeping deletes what has long expired.
-    outbox::run(store).await;
-}
-
-#[tokio::test]
-async fn sqlite_passes_the_conformance_suite() {
+/// Runs one repository's cases on a fresh SQLite store.
+async fn on_sqlite_store<F, Fut>(case: F)
+where
+    F: FnOnce(SqlStore) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("accord.db"))
-        .await
-        .unwrap();
-    conformance(&store).await;
+    let store = SqlStore::open(&dir.path().join("accord.db")).await.unwrap();
+    case(store).await;
 }
 
+/// The PostgreSQL server the tests may use; `None` (said on the output)
+/// when none is configured, which CI treats as a failure.
+fn postgres_url() -> Option<String> {
+    let url = std::env::var("ACCORD_TEST_POSTGRES_URL").ok();
+    if url.is_none() {
+        // CI always sets it (.ci/run): there, a missing URL is a failure, not a skip.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must set ACCORD_TEST_POSTGRES_URL"
+        );
+        eprintln!("ACCORD_TEST_POSTGRES_URL is not set: PostgreSQL conformance not run");
+    }
+    url
+}
+
+/// Runs one repository's cases on a PostgreSQL database of its own,
+/// dropped afterwards (also when a case fails).
+async fn on_postgres_store<F, Fut>(case: F)
+where
+    F: FnOnce(SqlStore, String) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let Some(admin_url) = postgres_url() else {
+        return;
+    };
+    let db = TempPgDatabase::create(&admin_url).await;
+    let url = db.url.clone();
+    // Run in a task of its own so that a failure still drops the database.
+    let outcome = tokio::spawn(async move {
+        let store = SqlStore::connect(&url).await.unwrap();
+        case(store, url).await;
+    })
+    .await;
+    db.drop_now().await;
+    if let Err(failure) = outcome {
+        std::panic::resume_unwind(failure.into_panic());
+    }
+}
+
+/// One test per repository and database.
+macro_rules! repository_cases {
+    ($($case:ident),* $(,)?) => {
+        /// Each repository's cases on SQLite.
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $case() {
+                    super::on_sqlite_store(|s| async move { super::$case::run(&s).await }).await;
+                }
+            )*
+        }
+        /// Each repository's cases on PostgreSQL.
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $case() {
+                    super::on_postgres_store(|s, _| async move { super::$case::run(&s).await })
+                        .await;
+                }
+            )*
+        }
+    };
+}
+
+repository_cases!(
+    accounts,
+    access,
+    keyed,
+    partnerships,
+    drafts,
+    preparation,
+    running,
+    pauses,
+    settings,
+    planning,
+    export,
+    outbox,
+);
+
 #[tokio::test]
-async fn db_passes_the_conformance_suite_through_its_store() {
+async fn db_connects_by_url_to_a_store_that_passes_the_account_cases() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("accord.db").display());
     let db = Db::connect(&url).await.unwrap();
     assert!(matches!(db, Db::Sqlite(_)));
-    conformance(db.store()).await;
+    accounts::run(db.store()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sqlite_serialises_concurrent_writers() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("accord.db");
-    let store = SqliteStore::open(&path).await.unwrap();
+    let store = SqlStore::open(&path).await.unwrap();
     // A second pool on the same file, as a second app process would have.
-    let second = SqliteStore::open(&path).await.unwrap();
+    let second = SqlStore::open(&path).await.unwrap();
     concurrency::run(store, second).await;
 }
 
@@ -93,7 +159,7 @@ async fn sqlite_keeps_acknowledged_writes_across_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("accord.db");
     let id = {
-        let store = SqliteStore::open(&path).await.unwrap();
+        let store = SqlStore::open(&path).await.unwrap();
         store
             .create_user(&new_user("maya@example.org", "Maya Chen", at(5)))
             .await
@@ -110,9 +176,7 @@ async fn sqlite_keeps_acknowledged_writes_across_reopening() {
 #[tokio::test]
 async fn sqlite_backs_up_a_database_in_use() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("accord.db"))
-        .await
-        .unwrap();
+    let store = SqlStore::open(&dir.path().join("accord.db")).await.unwrap();
     let (p, maya, _) = pair(&store).await;
     store
         .save_draft(&p.id, 1, "format = 1\n# backed up\n", at(50))
@@ -128,7 +192,7 @@ async fn sqlite_backs_up_a_database_in_use() {
         .await
         .unwrap();
 
-    let restored = SqliteStore::open(&copy).await.unwrap();
+    let restored = SqlStore::open(&copy).await.unwrap();
     assert_eq!(
         restored.user_by_id(&maya.id).await.unwrap(),
         Some(maya.clone())
@@ -164,10 +228,8 @@ async fn sqlite_backs_up_a_database_in_use() {
 #[tokio::test]
 async fn sqlite_moves_a_partnership_to_a_fresh_database() {
     let dir = tempfile::tempdir().unwrap();
-    let from = SqliteStore::open(&dir.path().join("from.db"))
-        .await
-        .unwrap();
-    let to = SqliteStore::open(&dir.path().join("to.db")).await.unwrap();
+    let from = SqlStore::open(&dir.path().join("from.db")).await.unwrap();
+    let to = SqlStore::open(&dir.path().join("to.db")).await.unwrap();
     export::round_trip(&from, &to).await;
 }
 
@@ -230,24 +292,11 @@ impl TempPgDatabase {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn postgres_passes_the_conformance_suite() {
-    let Ok(admin_url) = std::env::var("ACCORD_TEST_POSTGRES_URL") else {
-        // CI always sets it (.ci/run): there, a missing URL is a failure, not a skip.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must set ACCORD_TEST_POSTGRES_URL"
-        );
-        eprintln!("ACCORD_TEST_POSTGRES_URL is not set: PostgreSQL conformance not run");
-        return;
-    };
-    let db = TempPgDatabase::create(&admin_url).await;
-    let url = db.url.clone();
-    // Run in a task of its own so that a failure still drops the database.
-    let outcome = tokio::spawn(async move {
-        let store = PgStore::connect(&url).await.unwrap();
-        conformance(&store).await;
+async fn postgres_serves_two_processes_on_one_database() {
+    on_postgres_store(|store, url| async move {
+        accounts::run(&store).await;
         // A second process connecting to a migrated database is fine.
-        let second = PgStore::connect(&url).await.unwrap();
+        let second = SqlStore::connect(&url).await.unwrap();
         assert!(
             second
                 .user_by_email("maya@example.org")
@@ -260,10 +309,6 @@ async fn postgres_passes_the_conformance_suite() {
         concurrency::run(store, second).await;
     })
     .await;
-    db.drop_now().await;
-    if let Err(failure) = outcome {
-        std::panic::resume_unwind(failure.into_panic());
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -282,14 +327,12 @@ async fn postgres_moves_a_partnership_to_a_fresh_database_and_from_sqlite() {
     );
     let (from_url, to_url) = (first.url.clone(), second.url.clone());
     let outcome = tokio::spawn(async move {
-        let from = PgStore::connect(&from_url).await.unwrap();
-        let to = PgStore::connect(&to_url).await.unwrap();
+        let from = SqlStore::connect(&from_url).await.unwrap();
+        let to = SqlStore::connect(&to_url).await.unwrap();
         export::round_trip(&from, &to).await;
         // Between the two databases, both ways.
         let dir = tempfile::tempdir().unwrap();
-        let sqlite = SqliteStore::open(&dir.path().join("accord.db"))
-            .await
-            .unwrap();
+        let sqlite = SqlStore::open(&dir.path().join("accord.db")).await.unwrap();
         export::round_trip(&sqlite, &to).await;
         export::round_trip(&from, &sqlite).await;
         export::text_order_survives_a_move(&sqlite, &to).await;
@@ -332,7 +375,7 @@ async fn postgres_orders_exports_by_bytes_under_a_locale_collation() {
     };
     let url = db.url.clone();
     let outcome = tokio::spawn(async move {
-        let pg = PgStore::connect(&url).await.unwrap();
+        let pg = SqlStore::connect(&url).await.unwrap();
         // The database really orders these addresses otherwise.
         let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
         let locale: Vec<String> = sqlx::query_scalar(
@@ -343,9 +386,7 @@ async fn postgres_orders_exports_by_bytes_under_a_locale_collation() {
         .unwrap();
         assert_ne!(locale, ["a.b", "a_c", "ab"]);
         let dir = tempfile::tempdir().unwrap();
-        let sqlite = SqliteStore::open(&dir.path().join("accord.db"))
-            .await
-            .unwrap();
+        let sqlite = SqlStore::open(&dir.path().join("accord.db")).await.unwrap();
         export::text_order_survives_a_move(&sqlite, &pg).await;
         export::text_order_survives_a_move(&pg, &sqlite).await;
         export::round_trip(&sqlite, &pg).await;

@@ -1,7 +1,7 @@
 //! What the web layer keeps around requests: API tokens, login throttling,
 //! known devices, idempotency keys, and the housekeeping that deletes what
-//! has expired. Their SQL, row types, and the `queries!` macro writing their
-//! functions for one dialect (see [`super`]).
+//! has expired. Their SQL, row types, and the functions that run them on
+//! both databases (see [`super`]).
 
 use jiff::SignedDuration;
 
@@ -103,289 +103,255 @@ pub(crate) const IDEMPOTENT_RESPONSE: &str = "SELECT status, body, fingerprint F
 pub(crate) const INSERT_ANSWER: &str = "INSERT INTO idempotency \
      (user_id, key, status, body, created_at, fingerprint) VALUES ($1, $2, $3, $4, $5, $6)";
 
-/// Writes module `access` with this part's query functions into the
-/// dialect module that expands it.
-macro_rules! queries {
-    () => {
-        /// API tokens, login throttling, devices, housekeeping, idempotency.
-        pub(crate) mod access {
-            use jiff::Timestamp;
+use jiff::Timestamp;
 
-            use super::{Database, LOCK_KEY, Pool, begin_write};
-            use $crate::shared::access as sql;
-            use $crate::shared::accounts::UserRow;
-            use $crate::shared::{corrupt, from_millis, is_unique_violation, missing};
-            use $crate::{
-                ApiToken, ApiTokenId, Keyed, StoreError, StoredResponse, TokenHash, User, UserId,
-            };
+use crate::shared::accounts::UserRow;
+use crate::shared::{corrupt, is_unique_violation, missing};
+use crate::sql::{Conn, Pool, begin_write, query, query_as, query_scalar};
+use crate::{Keyed, StoreError, StoredResponse, TokenHash, User, UserId};
 
-            type Conn = <Database as sqlx::Database>::Connection;
-
-            pub(crate) async fn create_api_token(
-                pool: &Pool,
-                token: &TokenHash,
-                user: &UserId,
-                label: &str,
-                now: Timestamp,
-            ) -> Result<ApiToken, StoreError> {
-                let id = ApiTokenId::random();
-                let created_at = now.as_millisecond();
-                sqlx::query(sql::INSERT_API_TOKEN)
-                    .bind(id.as_str())
-                    .bind(token.as_str())
-                    .bind(user.as_str())
-                    .bind(label)
-                    .bind(created_at)
-                    .execute(pool)
-                    .await
-                    .map_err(missing("user"))?;
-                Ok(ApiToken {
-                    id,
-                    label: label.to_owned(),
-                    created_at: from_millis(created_at),
-                    last_used_at: None,
-                })
-            }
-
-            pub(crate) async fn api_tokens(
-                pool: &Pool,
-                user: &UserId,
-            ) -> Result<Vec<ApiToken>, StoreError> {
-                let rows: Vec<sql::ApiTokenRow> = sqlx::query_as(sql::API_TOKENS)
-                    .bind(user.as_str())
-                    .fetch_all(pool)
-                    .await?;
-                Ok(rows.into_iter().map(ApiToken::from).collect())
-            }
-
-            pub(crate) async fn user_by_api_token(
-                pool: &Pool,
-                token: &TokenHash,
-                now: Timestamp,
-            ) -> Result<Option<User>, StoreError> {
-                let row: Option<UserRow> = sqlx::query_as(sql::USER_BY_API_TOKEN)
-                    .bind(token.as_str())
-                    .fetch_optional(pool)
-                    .await?;
-                if row.is_some() {
-                    // A write at most once a minute per token: the check is
-                    // in the statement, so most requests only read.
-                    sqlx::query(sql::NOTE_API_TOKEN_USE)
-                        .bind(token.as_str())
-                        .bind(now.as_millisecond())
-                        .bind(sql::before(now, sql::TOKEN_USE_RESOLUTION))
-                        .execute(pool)
-                        .await?;
-                }
-                Ok(row.map(User::from))
-            }
-
-            pub(crate) async fn delete_api_token(
-                pool: &Pool,
-                user: &UserId,
-                id: &ApiTokenId,
-            ) -> Result<bool, StoreError> {
-                let deleted = sqlx::query(sql::DELETE_API_TOKEN)
-                    .bind(id.as_str())
-                    .bind(user.as_str())
-                    .execute(pool)
-                    .await?
-                    .rows_affected();
-                Ok(deleted > 0)
-            }
-
-            pub(crate) async fn record_login_failure(
-                pool: &Pool,
-                keys: &[String],
-                now: Timestamp,
-            ) -> Result<(), StoreError> {
-                if keys.is_empty() {
-                    return Ok(());
-                }
-                let mut tx = begin_write(pool).await?;
-                for key in keys {
-                    sqlx::query(sql::INSERT_LOGIN_FAILURE)
-                        .bind(key.as_str())
-                        .bind(now.as_millisecond())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            pub(crate) async fn login_failures(
-                pool: &Pool,
-                key: &str,
-                since: Timestamp,
-            ) -> Result<u64, StoreError> {
-                let count: i64 = sqlx::query_scalar(sql::COUNT_LOGIN_FAILURES)
-                    .bind(key)
-                    .bind(since.as_millisecond())
-                    .fetch_one(pool)
-                    .await?;
-                u64::try_from(count).map_err(|_| corrupt(format!("negative count {count}")))
-            }
-
-            pub(crate) async fn clear_login_failures(
-                pool: &Pool,
-                key: &str,
-            ) -> Result<(), StoreError> {
-                sqlx::query(sql::CLEAR_LOGIN_FAILURES)
-                    .bind(key)
-                    .execute(pool)
-                    .await?;
-                Ok(())
-            }
-
-            pub(crate) async fn remember_device(
-                pool: &Pool,
-                device: &TokenHash,
-                user: &UserId,
-                now: Timestamp,
-            ) -> Result<(), StoreError> {
-                sqlx::query(sql::REMEMBER_DEVICE)
-                    .bind(device.as_str())
-                    .bind(user.as_str())
-                    .bind(now.as_millisecond())
-                    .execute(pool)
-                    .await
-                    .map_err(missing("user"))?;
-                Ok(())
-            }
-
-            pub(crate) async fn device_known(
-                pool: &Pool,
-                device: &TokenHash,
-                user: &UserId,
-            ) -> Result<bool, StoreError> {
-                let count: i64 = sqlx::query_scalar(sql::COUNT_DEVICE)
-                    .bind(device.as_str())
-                    .bind(user.as_str())
-                    .fetch_one(pool)
-                    .await?;
-                Ok(count > 0)
-            }
-
-            pub(crate) async fn housekeeping(
-                pool: &Pool,
-                now: Timestamp,
-                failures_before: Timestamp,
-            ) -> Result<(), StoreError> {
-                let mut tx = begin_write(pool).await?;
-                for (statement, time) in [
-                    (sql::DELETE_EXPIRED_SESSIONS, now.as_millisecond()),
-                    (sql::DELETE_EXPIRED_RESET_TOKENS, now.as_millisecond()),
-                    (
-                        sql::DELETE_OLD_LOGIN_FAILURES,
-                        failures_before.as_millisecond(),
-                    ),
-                    (
-                        sql::DELETE_OLD_CHECKIN_LINKS,
-                        sql::before(now, sql::KEEP_CHECKIN_LINKS),
-                    ),
-                    (
-                        sql::DELETE_FINISHED_OUTBOX,
-                        sql::before(now, sql::KEEP_FINISHED_OUTBOX),
-                    ),
-                    (sql::DELETE_OLD_ANSWERS, sql::before(now, sql::KEEP_ANSWERS)),
-                    (sql::DELETE_OLD_DEVICES, sql::before(now, sql::KEEP_DEVICES)),
-                ] {
-                    sqlx::query(statement).bind(time).execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            pub(crate) async fn idempotent_response(
-                pool: &Pool,
-                user: &UserId,
-                key: &str,
-            ) -> Result<Option<StoredResponse>, StoreError> {
-                let mut conn = pool.acquire().await?;
-                answer_in(&mut conn, user, key).await
-            }
-
-            /// The answer stored under the key, read on `conn`.
-            async fn answer_in(
-                conn: &mut Conn,
-                user: &UserId,
-                key: &str,
-            ) -> Result<Option<StoredResponse>, StoreError> {
-                let row: Option<(i64, String, Option<String>)> =
-                    sqlx::query_as(sql::IDEMPOTENT_RESPONSE)
-                        .bind(user.as_str())
-                        .bind(key)
-                        .fetch_optional(&mut *conn)
-                        .await?;
-                row.map(|(status, body, fingerprint)| {
-                    let status = u16::try_from(status)
-                        .map_err(|_| corrupt(format!("HTTP status {status} out of range")))?;
-                    Ok(StoredResponse {
-                        status,
-                        body,
-                        fingerprint,
-                    })
-                })
-                .transpose()
-            }
-
-            /// The start of a keyed write, first thing in its transaction:
-            /// takes the key for the transaction (on PostgreSQL; SQLite's
-            /// write lock already keeps everyone else out) and refuses to go
-            /// on when an answer is stored under it.
-            pub(crate) async fn check_key<T>(
-                conn: &mut Conn,
-                keyed: Option<&Keyed<T>>,
-            ) -> Result<(), StoreError> {
-                let Some(keyed) = keyed else {
-                    return Ok(());
-                };
-                if let Some(lock) = LOCK_KEY {
-                    let taken: bool = sqlx::query_scalar(lock)
-                        .bind(format!("{}\n{}", keyed.user.as_str(), keyed.key))
-                        .fetch_one(&mut *conn)
-                        .await?;
-                    if !taken {
-                        return Err(StoreError::KeyInFlight);
-                    }
-                }
-                match answer_in(conn, &keyed.user, &keyed.key).await? {
-                    Some(stored) => Err(StoreError::Replay(Box::new(stored))),
-                    None => Ok(()),
-                }
-            }
-
-            /// The end of a keyed write, last thing before its commit:
-            /// stores the answer made from `result` under the key.
-            pub(crate) async fn answer_key<T>(
-                conn: &mut Conn,
-                keyed: Option<&Keyed<T>>,
-                result: &T,
-            ) -> Result<(), StoreError> {
-                let Some(keyed) = keyed else {
-                    return Ok(());
-                };
-                let answer = (keyed.answer)(result).map_err(StoreError::Answer)?;
-                sqlx::query(sql::INSERT_ANSWER)
-                    .bind(keyed.user.as_str())
-                    .bind(&keyed.key)
-                    .bind(i64::from(answer.status))
-                    .bind(&answer.body)
-                    .bind(keyed.now.as_millisecond())
-                    .bind(keyed.fingerprint.as_deref())
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(|e| {
-                        if is_unique_violation(&e) {
-                            StoreError::KeyInFlight
-                        } else {
-                            missing("user")(e)
-                        }
-                    })?;
-                Ok(())
-            }
-        }
-    };
+pub(crate) async fn create_api_token(
+    pool: &Pool,
+    token: &TokenHash,
+    user: &UserId,
+    label: &str,
+    now: Timestamp,
+) -> Result<ApiToken, StoreError> {
+    let id = ApiTokenId::random();
+    let created_at = now.as_millisecond();
+    query(INSERT_API_TOKEN)
+        .bind(id.as_str())
+        .bind(token.as_str())
+        .bind(user.as_str())
+        .bind(label)
+        .bind(created_at)
+        .execute(pool)
+        .await
+        .map_err(missing("user"))?;
+    Ok(ApiToken {
+        id,
+        label: label.to_owned(),
+        created_at: from_millis(created_at),
+        last_used_at: None,
+    })
 }
-pub(crate) use queries;
+
+pub(crate) async fn api_tokens(pool: &Pool, user: &UserId) -> Result<Vec<ApiToken>, StoreError> {
+    let rows: Vec<ApiTokenRow> = query_as(API_TOKENS)
+        .bind(user.as_str())
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(ApiToken::from).collect())
+}
+
+pub(crate) async fn user_by_api_token(
+    pool: &Pool,
+    token: &TokenHash,
+    now: Timestamp,
+) -> Result<Option<User>, StoreError> {
+    let row: Option<UserRow> = query_as(USER_BY_API_TOKEN)
+        .bind(token.as_str())
+        .fetch_optional(pool)
+        .await?;
+    if row.is_some() {
+        // A write at most once a minute per token: the check is
+        // in the statement, so most requests only read.
+        query(NOTE_API_TOKEN_USE)
+            .bind(token.as_str())
+            .bind(now.as_millisecond())
+            .bind(before(now, TOKEN_USE_RESOLUTION))
+            .execute(pool)
+            .await?;
+    }
+    Ok(row.map(User::from))
+}
+
+pub(crate) async fn delete_api_token(
+    pool: &Pool,
+    user: &UserId,
+    id: &ApiTokenId,
+) -> Result<bool, StoreError> {
+    let deleted = query(DELETE_API_TOKEN)
+        .bind(id.as_str())
+        .bind(user.as_str())
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(deleted > 0)
+}
+
+pub(crate) async fn record_login_failure(
+    pool: &Pool,
+    keys: &[String],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let mut tx = begin_write(pool).await?;
+    for key in keys {
+        query(INSERT_LOGIN_FAILURE)
+            .bind(key.as_str())
+            .bind(now.as_millisecond())
+            .execute(&mut tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn login_failures(
+    pool: &Pool,
+    key: &str,
+    since: Timestamp,
+) -> Result<u64, StoreError> {
+    let count: i64 = query_scalar(COUNT_LOGIN_FAILURES)
+        .bind(key)
+        .bind(since.as_millisecond())
+        .fetch_one(pool)
+        .await?;
+    u64::try_from(count).map_err(|_| corrupt(format!("negative count {count}")))
+}
+
+pub(crate) async fn clear_login_failures(pool: &Pool, key: &str) -> Result<(), StoreError> {
+    query(CLEAR_LOGIN_FAILURES).bind(key).execute(pool).await?;
+    Ok(())
+}
+
+pub(crate) async fn remember_device(
+    pool: &Pool,
+    device: &TokenHash,
+    user: &UserId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    query(REMEMBER_DEVICE)
+        .bind(device.as_str())
+        .bind(user.as_str())
+        .bind(now.as_millisecond())
+        .execute(pool)
+        .await
+        .map_err(missing("user"))?;
+    Ok(())
+}
+
+pub(crate) async fn device_known(
+    pool: &Pool,
+    device: &TokenHash,
+    user: &UserId,
+) -> Result<bool, StoreError> {
+    let count: i64 = query_scalar(COUNT_DEVICE)
+        .bind(device.as_str())
+        .bind(user.as_str())
+        .fetch_one(pool)
+        .await?;
+    Ok(count > 0)
+}
+
+pub(crate) async fn housekeeping(
+    pool: &Pool,
+    now: Timestamp,
+    failures_before: Timestamp,
+) -> Result<(), StoreError> {
+    let mut tx = begin_write(pool).await?;
+    for (statement, time) in [
+        (DELETE_EXPIRED_SESSIONS, now.as_millisecond()),
+        (DELETE_EXPIRED_RESET_TOKENS, now.as_millisecond()),
+        (DELETE_OLD_LOGIN_FAILURES, failures_before.as_millisecond()),
+        (DELETE_OLD_CHECKIN_LINKS, before(now, KEEP_CHECKIN_LINKS)),
+        (DELETE_FINISHED_OUTBOX, before(now, KEEP_FINISHED_OUTBOX)),
+        (DELETE_OLD_ANSWERS, before(now, KEEP_ANSWERS)),
+        (DELETE_OLD_DEVICES, before(now, KEEP_DEVICES)),
+    ] {
+        query(statement).bind(time).execute(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn idempotent_response(
+    pool: &Pool,
+    user: &UserId,
+    key: &str,
+) -> Result<Option<StoredResponse>, StoreError> {
+    let mut conn = pool.acquire().await?;
+    answer_in(&mut conn, user, key).await
+}
+
+/// The answer stored under the key, read on `conn`.
+async fn answer_in(
+    conn: &mut Conn,
+    user: &UserId,
+    key: &str,
+) -> Result<Option<StoredResponse>, StoreError> {
+    let row: Option<(i64, String, Option<String>)> = query_as(IDEMPOTENT_RESPONSE)
+        .bind(user.as_str())
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|(status, body, fingerprint)| {
+        let status = u16::try_from(status)
+            .map_err(|_| corrupt(format!("HTTP status {status} out of range")))?;
+        Ok(StoredResponse {
+            status,
+            body,
+            fingerprint,
+        })
+    })
+    .transpose()
+}
+
+/// The start of a keyed write, first thing in its transaction:
+/// takes the key for the transaction (on PostgreSQL; SQLite's
+/// write lock already keeps everyone else out) and refuses to go
+/// on when an answer is stored under it.
+pub(crate) async fn check_key<T>(
+    conn: &mut Conn,
+    keyed: Option<&Keyed<T>>,
+) -> Result<(), StoreError> {
+    let Some(keyed) = keyed else {
+        return Ok(());
+    };
+    if let Some(lock) = conn.dialect().lock_key() {
+        let taken: bool = query_scalar(lock)
+            .bind(format!("{}\n{}", keyed.user.as_str(), keyed.key))
+            .fetch_one(&mut *conn)
+            .await?;
+        if !taken {
+            return Err(StoreError::KeyInFlight);
+        }
+    }
+    match answer_in(conn, &keyed.user, &keyed.key).await? {
+        Some(stored) => Err(StoreError::Replay(Box::new(stored))),
+        None => Ok(()),
+    }
+}
+
+/// The end of a keyed write, last thing before its commit:
+/// stores the answer made from `result` under the key.
+pub(crate) async fn answer_key<T>(
+    conn: &mut Conn,
+    keyed: Option<&Keyed<T>>,
+    result: &T,
+) -> Result<(), StoreError> {
+    let Some(keyed) = keyed else {
+        return Ok(());
+    };
+    let answer = (keyed.answer)(result).map_err(StoreError::Answer)?;
+    query(INSERT_ANSWER)
+        .bind(keyed.user.as_str())
+        .bind(&keyed.key)
+        .bind(i64::from(answer.status))
+        .bind(&answer.body)
+        .bind(keyed.now.as_millisecond())
+        .bind(keyed.fingerprint.as_deref())
+        .execute(&mut *conn)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::KeyInFlight
+            } else {
+                missing("user")(e)
+            }
+        })?;
+    Ok(())
+}

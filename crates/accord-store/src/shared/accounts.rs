@@ -1,6 +1,5 @@
 //! Accounts, passwords, sessions and password resets: their SQL, row types,
-//! and the `queries!` macro writing their functions for one dialect (see
-//! [`super`]).
+//! and the functions that run them on both databases (see [`super`]).
 
 use crate::{Session, User, UserId};
 
@@ -73,207 +72,178 @@ pub(crate) const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE user_id 
 pub(crate) const DELETE_RESET_TOKENS_OF: &str = "DELETE FROM reset_tokens WHERE user_id = $1";
 pub(crate) const DELETE_API_TOKENS_OF: &str = "DELETE FROM api_tokens WHERE user_id = $1";
 
-/// Writes module `accounts` with this part's query functions into the
-/// dialect module that expands it.
-macro_rules! queries {
-    () => {
-        /// Accounts, passwords, sessions and password resets.
-        pub(crate) mod accounts {
-            use jiff::Timestamp;
+use jiff::Timestamp;
 
-            use super::{Pool, begin_write};
-            use $crate::shared::accounts as sql;
-            use $crate::shared::{from_millis, is_unique_violation, missing, normal_email};
-            use $crate::{NewSession, NewUser, Session, StoreError, TokenHash, User, UserId};
+use crate::shared::{is_unique_violation, missing, normal_email};
+use crate::sql::{Conn, Pool, begin_write, query, query_as};
+use crate::{NewSession, NewUser, StoreError, TokenHash};
 
-            pub(crate) async fn create_user(
-                pool: &Pool,
-                new: &NewUser<'_>,
-            ) -> Result<User, StoreError> {
-                let id = UserId::random();
-                let email = normal_email(new.email);
-                let created_at = new.now.as_millisecond();
-                sqlx::query(sql::INSERT_USER)
-                    .bind(id.as_str())
-                    .bind(&email)
-                    .bind(new.name)
-                    .bind(new.password_hash)
-                    .bind(created_at)
-                    .execute(pool)
-                    .await
-                    .map_err(|e| {
-                        if is_unique_violation(&e) {
-                            StoreError::Conflict("an account with this e-mail address")
-                        } else {
-                            e.into()
-                        }
-                    })?;
-                Ok(User {
-                    id,
-                    email,
-                    name: new.name.to_owned(),
-                    password_hash: new.password_hash.to_owned(),
-                    created_at: from_millis(created_at),
-                })
+pub(crate) async fn create_user(pool: &Pool, new: &NewUser<'_>) -> Result<User, StoreError> {
+    let id = UserId::random();
+    let email = normal_email(new.email);
+    let created_at = new.now.as_millisecond();
+    query(INSERT_USER)
+        .bind(id.as_str())
+        .bind(&email)
+        .bind(new.name)
+        .bind(new.password_hash)
+        .bind(created_at)
+        .execute(pool)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict("an account with this e-mail address")
+            } else {
+                e.into()
             }
+        })?;
+    Ok(User {
+        id,
+        email,
+        name: new.name.to_owned(),
+        password_hash: new.password_hash.to_owned(),
+        created_at: from_millis(created_at),
+    })
+}
 
-            pub(crate) async fn user_by_email(
-                pool: &Pool,
-                email: &str,
-            ) -> Result<Option<User>, StoreError> {
-                let row: Option<sql::UserRow> = sqlx::query_as(sql::USER_BY_EMAIL)
-                    .bind(normal_email(email))
-                    .fetch_optional(pool)
-                    .await?;
-                Ok(row.map(User::from))
-            }
+pub(crate) async fn user_by_email(pool: &Pool, email: &str) -> Result<Option<User>, StoreError> {
+    let row: Option<UserRow> = query_as(USER_BY_EMAIL)
+        .bind(normal_email(email))
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(User::from))
+}
 
-            pub(crate) async fn user_by_id(
-                pool: &Pool,
-                id: &UserId,
-            ) -> Result<Option<User>, StoreError> {
-                let row: Option<sql::UserRow> = sqlx::query_as(sql::USER_BY_ID)
-                    .bind(id.as_str())
-                    .fetch_optional(pool)
-                    .await?;
-                Ok(row.map(User::from))
-            }
+pub(crate) async fn user_by_id(pool: &Pool, id: &UserId) -> Result<Option<User>, StoreError> {
+    let row: Option<UserRow> = query_as(USER_BY_ID)
+        .bind(id.as_str())
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(User::from))
+}
 
-            pub(crate) async fn set_password(
-                pool: &Pool,
-                user: &UserId,
-                password_hash: &str,
-                fresh: Option<&NewSession<'_>>,
-            ) -> Result<(), StoreError> {
-                let mut tx = begin_write(pool).await?;
-                let changed = sqlx::query(sql::SET_PASSWORD)
-                    .bind(password_hash)
-                    .bind(user.as_str())
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if changed == 0 {
-                    return Err(StoreError::NotFound("user"));
-                }
-                // Every credential of the account ends with the old
-                // password, in the same transaction as the change.
-                for statement in [sql::DELETE_SESSIONS_OF, sql::DELETE_API_TOKENS_OF] {
-                    sqlx::query(statement)
-                        .bind(user.as_str())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                if let Some(new) = fresh {
-                    insert_session(&mut *tx, new).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
+pub(crate) async fn set_password(
+    pool: &Pool,
+    user: &UserId,
+    password_hash: &str,
+    fresh: Option<&NewSession<'_>>,
+) -> Result<(), StoreError> {
+    let mut tx = begin_write(pool).await?;
+    let changed = query(SET_PASSWORD)
+        .bind(password_hash)
+        .bind(user.as_str())
+        .execute(&mut tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(StoreError::NotFound("user"));
+    }
+    // Every credential of the account ends with the old
+    // password, in the same transaction as the change.
+    for statement in [DELETE_SESSIONS_OF, DELETE_API_TOKENS_OF] {
+        query(statement)
+            .bind(user.as_str())
+            .execute(&mut tx)
+            .await?;
+    }
+    if let Some(new) = fresh {
+        insert_session(&mut tx, new).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
 
-            pub(crate) async fn create_session(
-                pool: &Pool,
-                new: &NewSession<'_>,
-            ) -> Result<(), StoreError> {
-                let mut conn = pool.acquire().await?;
-                insert_session(&mut *conn, new).await
-            }
+pub(crate) async fn create_session(pool: &Pool, new: &NewSession<'_>) -> Result<(), StoreError> {
+    let mut conn = pool.acquire().await?;
+    insert_session(&mut conn, new).await
+}
 
-            async fn insert_session(
-                conn: &mut <super::Database as sqlx::Database>::Connection,
-                new: &NewSession<'_>,
-            ) -> Result<(), StoreError> {
-                sqlx::query(sql::INSERT_SESSION)
-                    .bind(new.id.as_str())
-                    .bind(new.user.as_str())
-                    .bind(new.csrf_token)
-                    .bind(new.now.as_millisecond())
-                    .bind(new.expires_at.as_millisecond())
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(missing("user"))?;
-                Ok(())
-            }
+async fn insert_session(conn: &mut Conn, new: &NewSession<'_>) -> Result<(), StoreError> {
+    query(INSERT_SESSION)
+        .bind(new.id.as_str())
+        .bind(new.user.as_str())
+        .bind(new.csrf_token)
+        .bind(new.now.as_millisecond())
+        .bind(new.expires_at.as_millisecond())
+        .execute(&mut *conn)
+        .await
+        .map_err(missing("user"))?;
+    Ok(())
+}
 
-            pub(crate) async fn session(
-                pool: &Pool,
-                id: &TokenHash,
-                now: Timestamp,
-            ) -> Result<Option<Session>, StoreError> {
-                let row: Option<sql::SessionRow> = sqlx::query_as(sql::SESSION)
-                    .bind(id.as_str())
-                    .bind(now.as_millisecond())
-                    .fetch_optional(pool)
-                    .await?;
-                Ok(row.map(Session::from))
-            }
+pub(crate) async fn session(
+    pool: &Pool,
+    id: &TokenHash,
+    now: Timestamp,
+) -> Result<Option<Session>, StoreError> {
+    let row: Option<SessionRow> = query_as(SESSION)
+        .bind(id.as_str())
+        .bind(now.as_millisecond())
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(Session::from))
+}
 
-            pub(crate) async fn delete_session(
-                pool: &Pool,
-                id: &TokenHash,
-            ) -> Result<(), StoreError> {
-                sqlx::query(sql::DELETE_SESSION)
-                    .bind(id.as_str())
-                    .execute(pool)
-                    .await?;
-                Ok(())
-            }
+pub(crate) async fn delete_session(pool: &Pool, id: &TokenHash) -> Result<(), StoreError> {
+    query(DELETE_SESSION)
+        .bind(id.as_str())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
 
-            pub(crate) async fn create_reset_token(
-                pool: &Pool,
-                token: &TokenHash,
-                user: &UserId,
-                now: Timestamp,
-                expires_at: Timestamp,
-            ) -> Result<(), StoreError> {
-                sqlx::query(sql::INSERT_RESET_TOKEN)
-                    .bind(token.as_str())
-                    .bind(user.as_str())
-                    .bind(now.as_millisecond())
-                    .bind(expires_at.as_millisecond())
-                    .execute(pool)
-                    .await
-                    .map_err(missing("user"))?;
-                Ok(())
-            }
+pub(crate) async fn create_reset_token(
+    pool: &Pool,
+    token: &TokenHash,
+    user: &UserId,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<(), StoreError> {
+    query(INSERT_RESET_TOKEN)
+        .bind(token.as_str())
+        .bind(user.as_str())
+        .bind(now.as_millisecond())
+        .bind(expires_at.as_millisecond())
+        .execute(pool)
+        .await
+        .map_err(missing("user"))?;
+    Ok(())
+}
 
-            pub(crate) async fn reset_password(
-                pool: &Pool,
-                token: &TokenHash,
-                password_hash: &str,
-                now: Timestamp,
-            ) -> Result<Option<UserId>, StoreError> {
-                let mut tx = begin_write(pool).await?;
-                // Single use: the token goes whatever happens next.
-                let taken: Option<(String, i64)> = sqlx::query_as(sql::TAKE_RESET_TOKEN)
-                    .bind(token.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let user = match taken {
-                    Some((user, expires_at)) if expires_at > now.as_millisecond() => UserId(user),
-                    _ => {
-                        tx.commit().await?;
-                        return Ok(None);
-                    }
-                };
-                sqlx::query(sql::SET_PASSWORD)
-                    .bind(password_hash)
-                    .bind(user.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                for statement in [
-                    sql::DELETE_SESSIONS_OF,
-                    sql::DELETE_API_TOKENS_OF,
-                    sql::DELETE_RESET_TOKENS_OF,
-                ] {
-                    sqlx::query(statement)
-                        .bind(user.as_str())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                tx.commit().await?;
-                Ok(Some(user))
-            }
+pub(crate) async fn reset_password(
+    pool: &Pool,
+    token: &TokenHash,
+    password_hash: &str,
+    now: Timestamp,
+) -> Result<Option<UserId>, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    // Single use: the token goes whatever happens next.
+    let taken: Option<(String, i64)> = query_as(TAKE_RESET_TOKEN)
+        .bind(token.as_str())
+        .fetch_optional(&mut tx)
+        .await?;
+    let user = match taken {
+        Some((user, expires_at)) if expires_at > now.as_millisecond() => UserId(user),
+        _ => {
+            tx.commit().await?;
+            return Ok(None);
         }
     };
+    query(SET_PASSWORD)
+        .bind(password_hash)
+        .bind(user.as_str())
+        .execute(&mut tx)
+        .await?;
+    for statement in [
+        DELETE_SESSIONS_OF,
+        DELETE_API_TOKENS_OF,
+        DELETE_RESET_TOKENS_OF,
+    ] {
+        query(statement)
+            .bind(user.as_str())
+            .execute(&mut tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Some(user))
 }
-pub(crate) use queries;

@@ -1,9 +1,8 @@
 //! The draft agreement and the versions signed from it: saving with a
 //! revision check, signing (the signature completing a version also resets
 //! the partnership's outbox plan), and reading versions with their
-//! signatures.
-//! Their SQL, row types, and the `queries!` macro writing their functions
-//! for one dialect (see [`super`]).
+//! signatures. Their SQL, row types, and the functions that run them on both
+//! databases (see [`super`]).
 
 use crate::{Signature, UserId, Version};
 
@@ -91,188 +90,177 @@ pub(crate) const VERSION_SIGNATURES: &str = "SELECT s.number, s.user_id, u.name,
      FROM signatures s JOIN users u ON u.id = s.user_id \
      WHERE s.partnership_id = $1 AND s.number = $2 ORDER BY s.signed_at, u.name, s.user_id";
 
-/// Writes module `drafts` with this part's query functions into the
-/// dialect module that expands it.
-macro_rules! queries {
-    () => {
-        /// The draft and its versions.
-        pub(crate) mod drafts {
-            use jiff::Timestamp;
+use jiff::Timestamp;
 
-            use super::{LOCK_PARTNERSHIP, Pool, begin_read, begin_write};
-            use $crate::shared::drafts as sql;
-            use $crate::shared::partnerships::PartnershipRow;
-            use $crate::{PartnershipId, Signed, StoreError, UserId, Version};
+use crate::shared::partnerships::PartnershipRow;
+use crate::sql::{Pool, begin_read, begin_write, query, query_as, query_scalar};
+use crate::{PartnershipId, Signed, StoreError};
 
-            pub(crate) async fn save_draft(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                expected_revision: i64,
-                draft: &str,
-                now: Timestamp,
-            ) -> Result<i64, StoreError> {
-                // Checking and raising the revision is one statement: a
-                // concurrent save waits for the row and then finds the
-                // revision changed, so at most one save per revision wins.
-                let mut tx = begin_write(pool).await?;
-                let saved: Option<i64> = sqlx::query_scalar(sql::SAVE_DRAFT)
-                    .bind(draft)
-                    .bind(now.as_millisecond())
-                    .bind(partnership.as_str())
-                    .bind(expected_revision)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if let Some(revision) = saved {
-                    tx.commit().await?;
-                    return Ok(revision);
-                }
-                let current: Option<i64> = sqlx::query_scalar(sql::DRAFT_REVISION)
-                    .bind(partnership.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                match current {
-                    None => Err(StoreError::NotFound("partnership")),
-                    Some(current) => Err(StoreError::Stale {
-                        expected: expected_revision,
-                        current,
-                    }),
-                }
-            }
+pub(crate) async fn save_draft(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    expected_revision: i64,
+    draft: &str,
+    now: Timestamp,
+) -> Result<i64, StoreError> {
+    // Checking and raising the revision is one statement: a
+    // concurrent save waits for the row and then finds the
+    // revision changed, so at most one save per revision wins.
+    let mut tx = begin_write(pool).await?;
+    let saved: Option<i64> = query_scalar(SAVE_DRAFT)
+        .bind(draft)
+        .bind(now.as_millisecond())
+        .bind(partnership.as_str())
+        .bind(expected_revision)
+        .fetch_optional(&mut tx)
+        .await?;
+    if let Some(revision) = saved {
+        tx.commit().await?;
+        return Ok(revision);
+    }
+    let current: Option<i64> = query_scalar(DRAFT_REVISION)
+        .bind(partnership.as_str())
+        .fetch_optional(&mut tx)
+        .await?;
+    match current {
+        None => Err(StoreError::NotFound("partnership")),
+        Some(current) => Err(StoreError::Stale {
+            expected: expected_revision,
+            current,
+        }),
+    }
+}
 
-            pub(crate) async fn sign_draft(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                expected_revision: i64,
-                user: &UserId,
-                now: Timestamp,
-                keyed: Option<&$crate::Keyed<Signed>>,
-            ) -> Result<Signed, StoreError> {
-                let mut tx = begin_write(pool).await?;
-                super::access::check_key(&mut tx, keyed).await?;
-                // Every signer and saver of this partnership waits here for
-                // the one before: the revision and version checks below hold
-                // until the end of the transaction.
-                let current: Option<PartnershipRow> = sqlx::query_as(LOCK_PARTNERSHIP)
-                    .bind(partnership.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let current = current.ok_or(StoreError::NotFound("partnership"))?;
-                if current.draft_revision != expected_revision {
-                    return Err(StoreError::Stale {
-                        expected: expected_revision,
-                        current: current.draft_revision,
-                    });
-                }
-                let partner: i64 = sqlx::query_scalar(sql::PARTNER_ROLE)
-                    .bind(partnership.as_str())
-                    .bind(user.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if partner == 0 {
-                    return Err(StoreError::NotFound("partner"));
-                }
-                let existing: Option<i64> = sqlx::query_scalar(sql::VERSION_OF_REVISION)
-                    .bind(partnership.as_str())
-                    .bind(expected_revision)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let number = match existing {
-                    Some(number) => number,
-                    None => {
-                        let number: i64 = sqlx::query_scalar(sql::NEXT_VERSION_NUMBER)
-                            .bind(partnership.as_str())
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        sqlx::query(sql::INSERT_VERSION)
-                            .bind(partnership.as_str())
-                            .bind(number)
-                            .bind(expected_revision)
-                            .bind(&current.draft)
-                            .bind(now.as_millisecond())
-                            .execute(&mut *tx)
-                            .await?;
-                        number
-                    }
-                };
-                sqlx::query(sql::INSERT_SIGNATURE)
-                    .bind(partnership.as_str())
-                    .bind(number)
-                    .bind(user.as_str())
-                    .bind(now.as_millisecond())
-                    .execute(&mut *tx)
-                    .await?;
-                let signatures: i64 = sqlx::query_scalar(sql::COUNT_SIGNATURES)
-                    .bind(partnership.as_str())
-                    .bind(number)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let complete = signatures >= 2;
-                if complete {
-                    let completed = sqlx::query(sql::MARK_VERSION_SIGNED)
-                        .bind(now.as_millisecond())
-                        .bind(partnership.as_str())
-                        .bind(number)
-                        .execute(&mut *tx)
-                        .await?
-                        .rows_affected();
-                    // A new version is in force: the outbox is planned
-                    // afresh from it (only the completing signature does
-                    // this; signing again changes nothing).
-                    if completed > 0 {
-                        sqlx::query($crate::shared::outbox::RESET_PLAN)
-                            .bind(partnership.as_str())
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                }
-                let signed = Signed { number, complete };
-                super::access::answer_key(&mut tx, keyed, &signed).await?;
-                tx.commit().await?;
-                Ok(signed)
-            }
-
-            pub(crate) async fn versions(
-                pool: &Pool,
-                partnership: &PartnershipId,
-            ) -> Result<Vec<Version>, StoreError> {
-                // One snapshot for both reads, so that a signature made in
-                // between cannot show on a version still read as unsigned.
-                let mut tx = begin_read(pool).await?;
-                let versions: Vec<sql::VersionRow> = sqlx::query_as(sql::VERSIONS)
-                    .bind(partnership.as_str())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let signatures: Vec<sql::SignatureRow> = sqlx::query_as(sql::SIGNATURES)
-                    .bind(partnership.as_str())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(sql::assemble(versions, signatures))
-            }
-
-            pub(crate) async fn version(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                number: i64,
-            ) -> Result<Option<Version>, StoreError> {
-                let mut tx = begin_read(pool).await?;
-                let version: Option<sql::VersionRow> = sqlx::query_as(sql::VERSION)
-                    .bind(partnership.as_str())
-                    .bind(number)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some(version) = version else {
-                    return Ok(None);
-                };
-                let signatures: Vec<sql::SignatureRow> = sqlx::query_as(sql::VERSION_SIGNATURES)
-                    .bind(partnership.as_str())
-                    .bind(number)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(sql::assemble(vec![version], signatures).pop())
-            }
+pub(crate) async fn sign_draft(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    expected_revision: i64,
+    user: &UserId,
+    now: Timestamp,
+    keyed: Option<&crate::Keyed<Signed>>,
+) -> Result<Signed, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    super::access::check_key(&mut tx, keyed).await?;
+    // Every signer and saver of this partnership waits here for
+    // the one before: the revision and version checks below hold
+    // until the end of the transaction.
+    let current: Option<PartnershipRow> = query_as(tx.dialect().lock_partnership())
+        .bind(partnership.as_str())
+        .fetch_optional(&mut tx)
+        .await?;
+    let current = current.ok_or(StoreError::NotFound("partnership"))?;
+    if current.draft_revision != expected_revision {
+        return Err(StoreError::Stale {
+            expected: expected_revision,
+            current: current.draft_revision,
+        });
+    }
+    let partner: i64 = query_scalar(PARTNER_ROLE)
+        .bind(partnership.as_str())
+        .bind(user.as_str())
+        .fetch_one(&mut tx)
+        .await?;
+    if partner == 0 {
+        return Err(StoreError::NotFound("partner"));
+    }
+    let existing: Option<i64> = query_scalar(VERSION_OF_REVISION)
+        .bind(partnership.as_str())
+        .bind(expected_revision)
+        .fetch_optional(&mut tx)
+        .await?;
+    let number = match existing {
+        Some(number) => number,
+        None => {
+            let number: i64 = query_scalar(NEXT_VERSION_NUMBER)
+                .bind(partnership.as_str())
+                .fetch_one(&mut tx)
+                .await?;
+            query(INSERT_VERSION)
+                .bind(partnership.as_str())
+                .bind(number)
+                .bind(expected_revision)
+                .bind(&current.draft)
+                .bind(now.as_millisecond())
+                .execute(&mut tx)
+                .await?;
+            number
         }
     };
+    query(INSERT_SIGNATURE)
+        .bind(partnership.as_str())
+        .bind(number)
+        .bind(user.as_str())
+        .bind(now.as_millisecond())
+        .execute(&mut tx)
+        .await?;
+    let signatures: i64 = query_scalar(COUNT_SIGNATURES)
+        .bind(partnership.as_str())
+        .bind(number)
+        .fetch_one(&mut tx)
+        .await?;
+    let complete = signatures >= 2;
+    if complete {
+        let completed = query(MARK_VERSION_SIGNED)
+            .bind(now.as_millisecond())
+            .bind(partnership.as_str())
+            .bind(number)
+            .execute(&mut tx)
+            .await?
+            .rows_affected();
+        // A new version is in force: the outbox is planned
+        // afresh from it (only the completing signature does
+        // this; signing again changes nothing).
+        if completed > 0 {
+            query(crate::shared::outbox::RESET_PLAN)
+                .bind(partnership.as_str())
+                .execute(&mut tx)
+                .await?;
+        }
+    }
+    let signed = Signed { number, complete };
+    super::access::answer_key(&mut tx, keyed, &signed).await?;
+    tx.commit().await?;
+    Ok(signed)
 }
-pub(crate) use queries;
+
+pub(crate) async fn versions(
+    pool: &Pool,
+    partnership: &PartnershipId,
+) -> Result<Vec<Version>, StoreError> {
+    // One snapshot for both reads, so that a signature made in
+    // between cannot show on a version still read as unsigned.
+    let mut tx = begin_read(pool).await?;
+    let versions: Vec<VersionRow> = query_as(VERSIONS)
+        .bind(partnership.as_str())
+        .fetch_all(&mut tx)
+        .await?;
+    let signatures: Vec<SignatureRow> = query_as(SIGNATURES)
+        .bind(partnership.as_str())
+        .fetch_all(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(assemble(versions, signatures))
+}
+
+pub(crate) async fn version(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    number: i64,
+) -> Result<Option<Version>, StoreError> {
+    let mut tx = begin_read(pool).await?;
+    let version: Option<VersionRow> = query_as(VERSION)
+        .bind(partnership.as_str())
+        .bind(number)
+        .fetch_optional(&mut tx)
+        .await?;
+    let Some(version) = version else {
+        return Ok(None);
+    };
+    let signatures: Vec<SignatureRow> = query_as(VERSION_SIGNATURES)
+        .bind(partnership.as_str())
+        .bind(number)
+        .fetch_all(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(assemble(vec![version], signatures).pop())
+}

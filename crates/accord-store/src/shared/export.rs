@@ -1,8 +1,8 @@
 //! Exporting a partnership (every record of it, read in one snapshot) and
-//! importing one (written in one transaction): their SQL and the
-//! `queries!` macro writing the two functions for one dialect (see
-//! [`super`]); the rows become the document in `export_read`. The document
-//! itself is described in [`crate::export`].
+//! importing one (written in one transaction): their SQL and the functions
+//! that run them on both databases (see [`super`]); the rows become the
+//! document in `export_read`. The document itself is described in
+//! [`crate::export`].
 //!
 //! Lists are put in an order that does not depend on anything an import
 //! changes (a reused account's id or name): by time, then by e-mail
@@ -141,349 +141,332 @@ pub(crate) fn taken(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     }
 }
 
-/// Writes module `export` with the export and import functions into the
-/// dialect module that expands it.
-macro_rules! queries {
-    () => {
-        /// Export and import of a whole partnership.
-        pub(crate) mod export {
-            use jiff::Timestamp;
+use jiff::Timestamp;
 
-            use super::{Database, Pool, begin_read, begin_write};
-            use $crate::export::{Export, ExportScope, Imported, NO_PASSWORD, Progress, Scope};
-            use $crate::shared::export::{self as sql, Read, taken};
-            use $crate::shared::{accounts, drafts, normal_email, partnerships, role, running};
-            use $crate::{
-                Checkin, ConsequenceEntry, Member, Note, Partnership, PartnershipId, Role,
-                StoreError, User, UserId,
-            };
+use crate::export::{Export, ExportScope, Imported, NO_PASSWORD, Progress, Scope};
+use crate::shared::{accounts, drafts, normal_email, partnerships, role, running};
+use crate::sql::{Conn, Pool, begin_read, begin_write, query, query_as, query_scalar};
+use crate::{
+    Checkin, ConsequenceEntry, Member, Note, Partnership, PartnershipId, Role, User, UserId,
+};
 
-            type Conn = <Database as sqlx::Database>::Connection;
+/// The account with this id, inside the caller's transaction.
+async fn user(conn: &mut Conn, id: &str) -> Result<Option<User>, StoreError> {
+    let row: Option<accounts::UserRow> = query_as(accounts::USER_BY_ID)
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.map(User::from))
+}
 
-            /// The account with this id, inside the caller's transaction.
-            async fn user(conn: &mut Conn, id: &str) -> Result<Option<User>, StoreError> {
-                let row: Option<accounts::UserRow> = sqlx::query_as(accounts::USER_BY_ID)
-                    .bind(id)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                Ok(row.map(User::from))
-            }
-
-            pub(crate) async fn export_partnership(
-                pool: &Pool,
-                id: &PartnershipId,
-                scope: &ExportScope,
-                now: Timestamp,
-                progress: &(dyn Fn(Progress) + Send + Sync),
-            ) -> Result<Option<Export>, StoreError> {
-                let step =
-                    |part: &'static str, records: usize| progress(Progress { part, records });
-                // One snapshot: a check-in recorded meanwhile is either
-                // wholly in the export, with its notes, or not at all.
-                let mut tx = begin_read(pool).await?;
-                let row: Option<partnerships::PartnershipRow> =
-                    sqlx::query_as(partnerships::PARTNERSHIP_BY_ID)
-                        .bind(id.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let Some(partnership) = row.map(Partnership::from) else {
-                    return Ok(None);
-                };
-                step("partnership", 1);
-                // Who reads decides what is read: a partner's own private
-                // notes (`None`: none), and whose preparations.
-                let (scope_text, private_of, preparations_of) = match scope {
-                    ExportScope::Complete => (Scope::Complete, None, None),
-                    ExportScope::Member {
-                        user: viewer,
-                        opened_by,
-                    } => {
-                        let word: Option<String> = sqlx::query_scalar(partnerships::ROLE_IN)
-                            .bind(id.as_str())
-                            .bind(viewer.as_str())
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        let Some(word) = word else {
-                            return Ok(None);
-                        };
-                        let Some(account) = user(&mut tx, viewer.as_str()).await? else {
-                            return Ok(None);
-                        };
-                        let partner = (role(&word)? == Role::Partner).then_some(viewer);
-                        let preparations = Some(partner.map(|p| (p, *opened_by)));
-                        (Scope::For(account.email), partner, preparations)
-                    }
-                };
-                let members: Vec<partnerships::MemberRow> = sqlx::query_as(partnerships::MEMBERS)
-                    .bind(id.as_str())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let members = members
-                    .into_iter()
-                    .map(Member::try_from)
-                    .collect::<Result<Vec<_>, _>>()?;
-                // Each part is reported as soon as it is read (in PARTS
-                // order), so that a long export shows where it is.
-                step("members", members.len());
-                let versions: Vec<drafts::VersionRow> = sqlx::query_as(drafts::VERSIONS)
-                    .bind(id.as_str())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let signatures: Vec<drafts::SignatureRow> = sqlx::query_as(drafts::SIGNATURES)
-                    .bind(id.as_str())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let versions = drafts::assemble(versions, signatures);
-                step("versions", versions.len());
-                let checkins: Vec<running::CheckinRow> = sqlx::query_as(running::CHECKINS)
-                    .bind(id.as_str())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                step("check-ins", checkins.len());
-                let notes: Vec<running::NoteRow> = match scope {
-                    ExportScope::Complete => sqlx::query_as(sql::ALL_NOTES).bind(id.as_str()),
-                    ExportScope::Member { .. } => sqlx::query_as(sql::VISIBLE_NOTES)
-                        .bind(id.as_str())
-                        .bind(private_of.map(UserId::as_str)),
-                }
-                .fetch_all(&mut *tx)
+pub(crate) async fn export_partnership(
+    pool: &Pool,
+    id: &PartnershipId,
+    scope: &ExportScope,
+    now: Timestamp,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<Option<Export>, StoreError> {
+    let step = |part: &'static str, records: usize| progress(Progress { part, records });
+    // One snapshot: a check-in recorded meanwhile is either
+    // wholly in the export, with its notes, or not at all.
+    let mut tx = begin_read(pool).await?;
+    let row: Option<partnerships::PartnershipRow> = query_as(partnerships::PARTNERSHIP_BY_ID)
+        .bind(id.as_str())
+        .fetch_optional(&mut tx)
+        .await?;
+    let Some(partnership) = row.map(Partnership::from) else {
+        return Ok(None);
+    };
+    step("partnership", 1);
+    // Who reads decides what is read: a partner's own private
+    // notes (`None`: none), and whose preparations.
+    let (scope_text, private_of, preparations_of) = match scope {
+        ExportScope::Complete => (Scope::Complete, None, None),
+        ExportScope::Member {
+            user: viewer,
+            opened_by,
+        } => {
+            let word: Option<String> = query_scalar(partnerships::ROLE_IN)
+                .bind(id.as_str())
+                .bind(viewer.as_str())
+                .fetch_optional(&mut tx)
                 .await?;
-                step("notes", notes.len());
-                let preparations: Vec<sql::PreparationRow> = match preparations_of {
-                    None => {
-                        sqlx::query_as(sql::ALL_PREPARATIONS)
-                            .bind(id.as_str())
-                            .fetch_all(&mut *tx)
-                            .await?
-                    }
-                    // The coach never sees preparations.
-                    Some(None) => Vec::new(),
-                    Some(Some((partner, opened_by))) => {
-                        sqlx::query_as(sql::VISIBLE_PREPARATIONS)
-                            .bind(id.as_str())
-                            .bind(partner.as_str())
-                            .bind(opened_by.as_millisecond())
-                            .fetch_all(&mut *tx)
-                            .await?
-                    }
-                };
-                step("preparations", preparations.len());
-                let consequences: Vec<running::ConsequenceRow> =
-                    sqlx::query_as(running::CONSEQUENCE_LOG)
-                        .bind(id.as_str())
-                        .fetch_all(&mut *tx)
-                        .await?;
-                step("consequences", consequences.len());
-                let pauses: Vec<sql::PauseRow> = sqlx::query_as(sql::PAUSES)
-                    .bind(id.as_str())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                step("pauses", pauses.len());
-                let read = Read {
-                    partnership,
-                    scope: scope_text,
-                    members,
-                    versions,
-                    checkins: checkins.into_iter().map(Checkin::from).collect(),
-                    notes: notes.into_iter().map(Note::from).collect(),
-                    preparations: preparations.into_iter().map(Into::into).collect(),
-                    consequences: consequences
-                        .into_iter()
-                        .map(ConsequenceEntry::try_from)
-                        .collect::<Result<Vec<_>, _>>()?,
-                    pauses: pauses.into_iter().map(Into::into).collect(),
-                };
-                // Last: the people are those the other parts name.
-                let mut people = Vec::new();
-                for person in read.people() {
-                    if let Some(account) = user(&mut tx, &person).await? {
-                        people.push(account);
-                    }
-                }
-                step("people", people.len());
-                tx.commit().await?;
-                read.assemble(people, now).map(Some)
-            }
-
-            pub(crate) async fn import_partnership(
-                pool: &Pool,
-                export: &Export,
-                now: Timestamp,
-            ) -> Result<Imported, StoreError> {
-                export.check_importable()?;
-                let p = &export.partnership;
-                let mut tx = begin_write(pool).await?;
-                let exists: i64 = sqlx::query_scalar(running::PARTNERSHIP_EXISTS)
-                    .bind(p.id.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if exists > 0 {
-                    return Err(StoreError::Conflict("a partnership with this id"));
-                }
-                // People by address: an existing account is used as it is;
-                // a missing one is made under its exported id (a fresh one
-                // if another account has that id), with no password.
-                let mut ids: Vec<(&str, String)> = Vec::new();
-                let (mut created, mut matched) = (Vec::new(), Vec::new());
-                for person in &export.people {
-                    let email = normal_email(&person.email);
-                    let found: Option<accounts::UserRow> = sqlx::query_as(accounts::USER_BY_EMAIL)
-                        .bind(&email)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some(account) = found.map(User::from) {
-                        ids.push((person.id.as_str(), account.id.0));
-                        matched.push(email);
-                        continue;
-                    }
-                    let id = match user(&mut tx, &person.id).await? {
-                        None => person.id.clone(),
-                        Some(_) => UserId::random().0,
-                    };
-                    sqlx::query(accounts::INSERT_USER)
-                        .bind(&id)
-                        .bind(&email)
-                        .bind(&person.name)
-                        .bind(NO_PASSWORD)
-                        .bind(now.as_millisecond())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(taken("an account with this e-mail address"))?;
-                    ids.push((person.id.as_str(), id));
-                    created.push(email);
-                }
-                // Every id was checked to be in `people`.
-                let to = |exported: &str| -> Result<String, StoreError> {
-                    ids.iter()
-                        .find(|(from, _)| *from == exported)
-                        .map(|(_, to)| to.clone())
-                        .ok_or(StoreError::NotFound("person"))
-                };
-                let pid = p.id.as_str();
-                sqlx::query(sql::INSERT_PARTNERSHIP)
-                    .bind(pid)
-                    .bind(&p.title)
-                    .bind(p.created_at.as_millisecond())
-                    .bind(&p.draft)
-                    .bind(p.draft_revision)
-                    .bind(p.draft_updated_at.as_millisecond())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(taken("a partnership with this id"))?;
-                for m in &export.members {
-                    sqlx::query(partnerships::INSERT_MEMBERSHIP)
-                        .bind(pid)
-                        .bind(to(&m.user)?)
-                        .bind(m.role.as_str())
-                        .bind(m.joined_at.as_millisecond())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(taken("a membership given twice"))?;
-                }
-                for v in &export.versions {
-                    sqlx::query(sql::INSERT_VERSION)
-                        .bind(pid)
-                        .bind(v.number)
-                        .bind(v.draft_revision)
-                        .bind(&v.toml)
-                        .bind(v.created_at.as_millisecond())
-                        .bind(v.signed_at.map(|t| t.as_millisecond()))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(taken("a version of one draft revision"))?;
-                    for s in &v.signatures {
-                        sqlx::query(sql::INSERT_SIGNATURE)
-                            .bind(pid)
-                            .bind(v.number)
-                            .bind(to(&s.user)?)
-                            .bind(s.signed_at.as_millisecond())
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(taken("a signature given twice"))?;
-                    }
-                }
-                // A version in force is planned by the next worker step.
-                if export.versions.iter().any(|v| v.signed_at.is_some()) {
-                    sqlx::query($crate::shared::outbox::RESET_PLAN)
-                        .bind(pid)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for c in &export.checkins {
-                    sqlx::query(sql::INSERT_CHECKIN)
-                        .bind(pid)
-                        .bind(c.occurrence.as_millisecond())
-                        .bind(c.version)
-                        .bind(c.record.to_string())
-                        .bind(to(&c.recorded_by)?)
-                        .bind(c.recorded_at.as_millisecond())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for n in &export.notes {
-                    sqlx::query(running::INSERT_NOTE)
-                        .bind(n.id.as_str())
-                        .bind(pid)
-                        .bind(n.occurrence.as_millisecond())
-                        .bind(to(&n.author)?)
-                        .bind(n.private)
-                        .bind(&n.body)
-                        .bind(n.created_at.as_millisecond())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(taken("a note with one of these ids"))?;
-                }
-                for r in &export.preparations {
-                    sqlx::query(sql::INSERT_PREPARATION)
-                        .bind(pid)
-                        .bind(r.occurrence.as_millisecond())
-                        .bind(to(&r.user)?)
-                        .bind(&r.committed)
-                        .bind(&r.happened)
-                        .bind(&r.want)
-                        .bind(r.updated_at.as_millisecond())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for c in &export.consequences {
-                    sqlx::query(sql::INSERT_CONSEQUENCE)
-                        .bind(pid)
-                        .bind(c.occurrence.as_millisecond())
-                        .bind(c.kind.as_str())
-                        .bind(c.party.as_deref())
-                        .bind(c.misses)
-                        .bind(&c.response)
-                        .bind(c.fired_at.as_millisecond())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for r in &export.pauses {
-                    let agreed_by = r.agreed_by.as_deref().map(to).transpose()?;
-                    let withdrawn_by = r.withdrawn_by.as_deref().map(to).transpose()?;
-                    sqlx::query(sql::INSERT_PAUSE)
-                        .bind(r.id.as_str())
-                        .bind(pid)
-                        .bind(&r.first_day)
-                        .bind(&r.last_day)
-                        .bind(&r.reason)
-                        .bind(to(&r.proposed_by)?)
-                        .bind(r.proposed_at.as_millisecond())
-                        .bind(agreed_by)
-                        .bind(r.agreed_at.map(|t| t.as_millisecond()))
-                        .bind(withdrawn_by)
-                        .bind(r.withdrawn_at.map(|t| t.as_millisecond()))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(taken("a pause with one of these ids"))?;
-                }
-                tx.commit().await?;
-                Ok(Imported {
-                    partnership: PartnershipId(p.id.clone()),
-                    created,
-                    matched,
-                })
-            }
+            let Some(word) = word else {
+                return Ok(None);
+            };
+            let Some(account) = user(&mut tx, viewer.as_str()).await? else {
+                return Ok(None);
+            };
+            let partner = (role(&word)? == Role::Partner).then_some(viewer);
+            let preparations = Some(partner.map(|p| (p, *opened_by)));
+            (Scope::For(account.email), partner, preparations)
         }
     };
+    let members: Vec<partnerships::MemberRow> = query_as(partnerships::MEMBERS)
+        .bind(id.as_str())
+        .fetch_all(&mut tx)
+        .await?;
+    let members = members
+        .into_iter()
+        .map(Member::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    // Each part is reported as soon as it is read (in PARTS
+    // order), so that a long export shows where it is.
+    step("members", members.len());
+    let versions: Vec<drafts::VersionRow> = query_as(drafts::VERSIONS)
+        .bind(id.as_str())
+        .fetch_all(&mut tx)
+        .await?;
+    let signatures: Vec<drafts::SignatureRow> = query_as(drafts::SIGNATURES)
+        .bind(id.as_str())
+        .fetch_all(&mut tx)
+        .await?;
+    let versions = drafts::assemble(versions, signatures);
+    step("versions", versions.len());
+    let checkins: Vec<running::CheckinRow> = query_as(running::CHECKINS)
+        .bind(id.as_str())
+        .fetch_all(&mut tx)
+        .await?;
+    step("check-ins", checkins.len());
+    let notes: Vec<running::NoteRow> = match scope {
+        ExportScope::Complete => query_as(ALL_NOTES).bind(id.as_str()),
+        ExportScope::Member { .. } => query_as(VISIBLE_NOTES)
+            .bind(id.as_str())
+            .bind(private_of.map(UserId::as_str)),
+    }
+    .fetch_all(&mut tx)
+    .await?;
+    step("notes", notes.len());
+    let preparations: Vec<PreparationRow> = match preparations_of {
+        None => {
+            query_as(ALL_PREPARATIONS)
+                .bind(id.as_str())
+                .fetch_all(&mut tx)
+                .await?
+        }
+        // The coach never sees preparations.
+        Some(None) => Vec::new(),
+        Some(Some((partner, opened_by))) => {
+            query_as(VISIBLE_PREPARATIONS)
+                .bind(id.as_str())
+                .bind(partner.as_str())
+                .bind(opened_by.as_millisecond())
+                .fetch_all(&mut tx)
+                .await?
+        }
+    };
+    step("preparations", preparations.len());
+    let consequences: Vec<running::ConsequenceRow> = query_as(running::CONSEQUENCE_LOG)
+        .bind(id.as_str())
+        .fetch_all(&mut tx)
+        .await?;
+    step("consequences", consequences.len());
+    let pauses: Vec<PauseRow> = query_as(PAUSES)
+        .bind(id.as_str())
+        .fetch_all(&mut tx)
+        .await?;
+    step("pauses", pauses.len());
+    let read = Read {
+        partnership,
+        scope: scope_text,
+        members,
+        versions,
+        checkins: checkins.into_iter().map(Checkin::from).collect(),
+        notes: notes.into_iter().map(Note::from).collect(),
+        preparations: preparations.into_iter().map(Into::into).collect(),
+        consequences: consequences
+            .into_iter()
+            .map(ConsequenceEntry::try_from)
+            .collect::<Result<Vec<_>, _>>()?,
+        pauses: pauses.into_iter().map(Into::into).collect(),
+    };
+    // Last: the people are those the other parts name.
+    let mut people = Vec::new();
+    for person in read.people() {
+        if let Some(account) = user(&mut tx, &person).await? {
+            people.push(account);
+        }
+    }
+    step("people", people.len());
+    tx.commit().await?;
+    read.assemble(people, now).map(Some)
 }
-pub(crate) use queries;
+
+pub(crate) async fn import_partnership(
+    pool: &Pool,
+    export: &Export,
+    now: Timestamp,
+) -> Result<Imported, StoreError> {
+    export.check_importable()?;
+    let p = &export.partnership;
+    let mut tx = begin_write(pool).await?;
+    let exists: i64 = query_scalar(running::PARTNERSHIP_EXISTS)
+        .bind(p.id.as_str())
+        .fetch_one(&mut tx)
+        .await?;
+    if exists > 0 {
+        return Err(StoreError::Conflict("a partnership with this id"));
+    }
+    // People by address: an existing account is used as it is;
+    // a missing one is made under its exported id (a fresh one
+    // if another account has that id), with no password.
+    let mut ids: Vec<(&str, String)> = Vec::new();
+    let (mut created, mut matched) = (Vec::new(), Vec::new());
+    for person in &export.people {
+        let email = normal_email(&person.email);
+        let found: Option<accounts::UserRow> = query_as(accounts::USER_BY_EMAIL)
+            .bind(&email)
+            .fetch_optional(&mut tx)
+            .await?;
+        if let Some(account) = found.map(User::from) {
+            ids.push((person.id.as_str(), account.id.0));
+            matched.push(email);
+            continue;
+        }
+        let id = match user(&mut tx, &person.id).await? {
+            None => person.id.clone(),
+            Some(_) => UserId::random().0,
+        };
+        query(accounts::INSERT_USER)
+            .bind(&id)
+            .bind(&email)
+            .bind(&person.name)
+            .bind(NO_PASSWORD)
+            .bind(now.as_millisecond())
+            .execute(&mut tx)
+            .await
+            .map_err(taken("an account with this e-mail address"))?;
+        ids.push((person.id.as_str(), id));
+        created.push(email);
+    }
+    // Every id was checked to be in `people`.
+    let to = |exported: &str| -> Result<String, StoreError> {
+        ids.iter()
+            .find(|(from, _)| *from == exported)
+            .map(|(_, to)| to.clone())
+            .ok_or(StoreError::NotFound("person"))
+    };
+    let pid = p.id.as_str();
+    query(INSERT_PARTNERSHIP)
+        .bind(pid)
+        .bind(&p.title)
+        .bind(p.created_at.as_millisecond())
+        .bind(&p.draft)
+        .bind(p.draft_revision)
+        .bind(p.draft_updated_at.as_millisecond())
+        .execute(&mut tx)
+        .await
+        .map_err(taken("a partnership with this id"))?;
+    for m in &export.members {
+        query(partnerships::INSERT_MEMBERSHIP)
+            .bind(pid)
+            .bind(to(&m.user)?)
+            .bind(m.role.as_str())
+            .bind(m.joined_at.as_millisecond())
+            .execute(&mut tx)
+            .await
+            .map_err(taken("a membership given twice"))?;
+    }
+    for v in &export.versions {
+        query(INSERT_VERSION)
+            .bind(pid)
+            .bind(v.number)
+            .bind(v.draft_revision)
+            .bind(&v.toml)
+            .bind(v.created_at.as_millisecond())
+            .bind(v.signed_at.map(|t| t.as_millisecond()))
+            .execute(&mut tx)
+            .await
+            .map_err(taken("a version of one draft revision"))?;
+        for s in &v.signatures {
+            query(INSERT_SIGNATURE)
+                .bind(pid)
+                .bind(v.number)
+                .bind(to(&s.user)?)
+                .bind(s.signed_at.as_millisecond())
+                .execute(&mut tx)
+                .await
+                .map_err(taken("a signature given twice"))?;
+        }
+    }
+    // A version in force is planned by the next worker step.
+    if export.versions.iter().any(|v| v.signed_at.is_some()) {
+        query(crate::shared::outbox::RESET_PLAN)
+            .bind(pid)
+            .execute(&mut tx)
+            .await?;
+    }
+    for c in &export.checkins {
+        query(INSERT_CHECKIN)
+            .bind(pid)
+            .bind(c.occurrence.as_millisecond())
+            .bind(c.version)
+            .bind(c.record.to_string())
+            .bind(to(&c.recorded_by)?)
+            .bind(c.recorded_at.as_millisecond())
+            .execute(&mut tx)
+            .await?;
+    }
+    for n in &export.notes {
+        query(running::INSERT_NOTE)
+            .bind(n.id.as_str())
+            .bind(pid)
+            .bind(n.occurrence.as_millisecond())
+            .bind(to(&n.author)?)
+            .bind(n.private)
+            .bind(&n.body)
+            .bind(n.created_at.as_millisecond())
+            .execute(&mut tx)
+            .await
+            .map_err(taken("a note with one of these ids"))?;
+    }
+    for r in &export.preparations {
+        query(INSERT_PREPARATION)
+            .bind(pid)
+            .bind(r.occurrence.as_millisecond())
+            .bind(to(&r.user)?)
+            .bind(&r.committed)
+            .bind(&r.happened)
+            .bind(&r.want)
+            .bind(r.updated_at.as_millisecond())
+            .execute(&mut tx)
+            .await?;
+    }
+    for c in &export.consequences {
+        query(INSERT_CONSEQUENCE)
+            .bind(pid)
+            .bind(c.occurrence.as_millisecond())
+            .bind(c.kind.as_str())
+            .bind(c.party.as_deref())
+            .bind(c.misses)
+            .bind(&c.response)
+            .bind(c.fired_at.as_millisecond())
+            .execute(&mut tx)
+            .await?;
+    }
+    for r in &export.pauses {
+        let agreed_by = r.agreed_by.as_deref().map(to).transpose()?;
+        let withdrawn_by = r.withdrawn_by.as_deref().map(to).transpose()?;
+        query(INSERT_PAUSE)
+            .bind(r.id.as_str())
+            .bind(pid)
+            .bind(&r.first_day)
+            .bind(&r.last_day)
+            .bind(&r.reason)
+            .bind(to(&r.proposed_by)?)
+            .bind(r.proposed_at.as_millisecond())
+            .bind(agreed_by)
+            .bind(r.agreed_at.map(|t| t.as_millisecond()))
+            .bind(withdrawn_by)
+            .bind(r.withdrawn_at.map(|t| t.as_millisecond()))
+            .execute(&mut tx)
+            .await
+            .map_err(taken("a pause with one of these ids"))?;
+    }
+    tx.commit().await?;
+    Ok(Imported {
+        partnership: PartnershipId(p.id.clone()),
+        created,
+        matched,
+    })
+}

@@ -1,6 +1,6 @@
 //! The outbox (everything to send, and every deferred job) and the planning
-//! state that fills it: their SQL, row types, and the `queries!` macro
-//! writing their functions for one dialect (see [`super`]).
+//! state that fills it: their SQL, row types, and the functions that run
+//! them on both databases (see [`super`]).
 //!
 //! A row is `pending` until it is marked `sent` or `failed`. Workers claim
 //! due rows in batches: a claim leases a row (`lease_until`, `lease_token`)
@@ -176,242 +176,221 @@ pub(crate) fn count(n: i64) -> Result<u64, StoreError> {
     u64::try_from(n).map_err(|_| corrupt(format!("negative count {n}")))
 }
 
-/// Writes module `outbox` with this part's query functions into the
-/// dialect module that expands it.
-macro_rules! queries {
-    () => {
-        /// The outbox and its planning.
-        pub(crate) mod outbox {
-            use jiff::{SignedDuration, Timestamp};
+use jiff::{SignedDuration, Timestamp};
 
-            use super::{CLAIM_DUE, Database, Pool, begin_write};
-            use $crate::shared::missing;
-            use $crate::shared::outbox as sql;
-            use $crate::{
-                NewNotification, OutboxCounts, OutboxId, Outgoing, PartnershipId, PlanSave,
-                StoreError,
-            };
+use crate::shared::missing;
+use crate::sql::{Conn, Pool, begin_write, query, query_as, query_scalar};
+use crate::{NewNotification, OutboxCounts, PlanSave};
 
-            type Conn = <Database as sqlx::Database>::Connection;
+/// Inserts outbox rows inside the caller's transaction,
+/// returning how many were new.
+pub(crate) async fn insert_rows(
+    conn: &mut Conn,
+    rows: &[NewNotification],
+) -> Result<u64, StoreError> {
+    let mut inserted = 0;
+    for row in rows {
+        inserted += query(INSERT_NOTIFICATION)
+            .bind(OutboxId::random().as_str())
+            .bind(row.partnership.as_ref().map(PartnershipId::as_str))
+            .bind(row.user.as_ref().map(|u| u.as_str()))
+            .bind(row.channel.as_str())
+            .bind(&row.kind)
+            .bind(&row.dedupe)
+            .bind(row.due_at.as_millisecond())
+            .bind(&row.payload)
+            .execute(&mut *conn)
+            .await
+            .map_err(missing("partnership or user"))?
+            .rows_affected();
+    }
+    Ok(inserted)
+}
 
-            /// Inserts outbox rows inside the caller's transaction,
-            /// returning how many were new.
-            pub(crate) async fn insert_rows(
-                conn: &mut Conn,
-                rows: &[NewNotification],
-            ) -> Result<u64, StoreError> {
-                let mut inserted = 0;
-                for row in rows {
-                    inserted += sqlx::query(sql::INSERT_NOTIFICATION)
-                        .bind(OutboxId::random().as_str())
-                        .bind(row.partnership.as_ref().map(PartnershipId::as_str))
-                        .bind(row.user.as_ref().map(|u| u.as_str()))
-                        .bind(row.channel.as_str())
-                        .bind(&row.kind)
-                        .bind(&row.dedupe)
-                        .bind(row.due_at.as_millisecond())
-                        .bind(&row.payload)
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(missing("partnership or user"))?
-                        .rows_affected();
-                }
-                Ok(inserted)
-            }
+pub(crate) async fn enqueue(pool: &Pool, rows: &[NewNotification]) -> Result<u64, StoreError> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = begin_write(pool).await?;
+    let inserted = insert_rows(&mut tx, rows).await?;
+    tx.commit().await?;
+    Ok(inserted)
+}
 
-            pub(crate) async fn enqueue(
-                pool: &Pool,
-                rows: &[NewNotification],
-            ) -> Result<u64, StoreError> {
-                if rows.is_empty() {
-                    return Ok(0);
-                }
-                let mut tx = begin_write(pool).await?;
-                let inserted = insert_rows(&mut tx, rows).await?;
-                tx.commit().await?;
-                Ok(inserted)
-            }
+pub(crate) async fn claim_due(
+    pool: &Pool,
+    now: Timestamp,
+    lease: SignedDuration,
+    limit: u32,
+) -> Result<Vec<Outgoing>, StoreError> {
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    let mut tx = begin_write(pool).await?;
+    let rows: Vec<OutgoingRow> = query_as(tx.dialect().claim_due())
+        .bind(now.as_millisecond())
+        .bind(lease_until(now, lease))
+        .bind(&token)
+        .bind(i64::from(limit))
+        .fetch_all(&mut tx)
+        .await?;
+    tx.commit().await?;
+    let mut claimed = rows
+        .into_iter()
+        .map(Outgoing::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    // RETURNING keeps no order.
+    claimed.sort_by(|a, b| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
+    Ok(claimed)
+}
 
-            pub(crate) async fn claim_due(
-                pool: &Pool,
-                now: Timestamp,
-                lease: SignedDuration,
-                limit: u32,
-            ) -> Result<Vec<Outgoing>, StoreError> {
-                let token = uuid::Uuid::new_v4().simple().to_string();
-                let mut tx = begin_write(pool).await?;
-                let rows: Vec<sql::OutgoingRow> = sqlx::query_as(CLAIM_DUE)
-                    .bind(now.as_millisecond())
-                    .bind(sql::lease_until(now, lease))
-                    .bind(&token)
-                    .bind(i64::from(limit))
-                    .fetch_all(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                let mut claimed = rows
-                    .into_iter()
-                    .map(Outgoing::try_from)
-                    .collect::<Result<Vec<_>, _>>()?;
-                // RETURNING keeps no order.
-                claimed.sort_by(|a, b| (a.due_at, &a.id).cmp(&(b.due_at, &b.id)));
-                Ok(claimed)
-            }
+pub(crate) async fn mark_sent(
+    pool: &Pool,
+    id: &OutboxId,
+    lease_token: &str,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let changed = query(MARK_SENT)
+        .bind(now.as_millisecond())
+        .bind(id.as_str())
+        .bind(lease_token)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(changed > 0)
+}
 
-            pub(crate) async fn mark_sent(
-                pool: &Pool,
-                id: &OutboxId,
-                lease_token: &str,
-                now: Timestamp,
-            ) -> Result<bool, StoreError> {
-                let changed = sqlx::query(sql::MARK_SENT)
-                    .bind(now.as_millisecond())
-                    .bind(id.as_str())
-                    .bind(lease_token)
-                    .execute(pool)
-                    .await?
-                    .rows_affected();
-                Ok(changed > 0)
-            }
+pub(crate) async fn mark_failed(
+    pool: &Pool,
+    id: &OutboxId,
+    lease_token: &str,
+    error: &str,
+    retry_at: Option<Timestamp>,
+) -> Result<bool, StoreError> {
+    let query = match retry_at {
+        Some(at) => query(MARK_RETRY).bind(at.as_millisecond()),
+        None => query(MARK_FAILED),
+    };
+    let changed = query
+        .bind(error)
+        .bind(id.as_str())
+        .bind(lease_token)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(changed > 0)
+}
 
-            pub(crate) async fn mark_failed(
-                pool: &Pool,
-                id: &OutboxId,
-                lease_token: &str,
-                error: &str,
-                retry_at: Option<Timestamp>,
-            ) -> Result<bool, StoreError> {
-                let query = match retry_at {
-                    Some(at) => sqlx::query(sql::MARK_RETRY).bind(at.as_millisecond()),
-                    None => sqlx::query(sql::MARK_FAILED),
-                };
-                let changed = query
-                    .bind(error)
-                    .bind(id.as_str())
-                    .bind(lease_token)
-                    .execute(pool)
-                    .await?
-                    .rows_affected();
-                Ok(changed > 0)
-            }
-
-            pub(crate) async fn outbox_counts(pool: &Pool) -> Result<OutboxCounts, StoreError> {
-                let rows: Vec<(String, i64)> =
-                    sqlx::query_as(sql::OUTBOX_COUNTS).fetch_all(pool).await?;
-                let mut counts = OutboxCounts::default();
-                for (state, n) in rows {
-                    let n = sql::count(n)?;
-                    match state.as_str() {
-                        "pending" => counts.pending = n,
-                        "sent" => counts.sent = n,
-                        "failed" => counts.failed = n,
-                        other => {
-                            return Err($crate::shared::corrupt(format!(
-                                "unknown outbox state {other:?}"
-                            )));
-                        }
-                    }
-                }
-                Ok(counts)
-            }
-
-            pub(crate) async fn partnerships_to_plan(
-                pool: &Pool,
-                before: Timestamp,
-                limit: u32,
-            ) -> Result<Vec<PartnershipId>, StoreError> {
-                let ids: Vec<String> = sqlx::query_scalar(sql::PARTNERSHIPS_TO_PLAN)
-                    .bind(before.as_millisecond())
-                    .bind(i64::from(limit))
-                    .fetch_all(pool)
-                    .await?;
-                Ok(ids.into_iter().map(PartnershipId).collect())
-            }
-
-            pub(crate) async fn planned_until(
-                pool: &Pool,
-                partnership: &PartnershipId,
-            ) -> Result<Option<Timestamp>, StoreError> {
-                let until: Option<i64> = sqlx::query_scalar(sql::PLANNED_UNTIL)
-                    .bind(partnership.as_str())
-                    .fetch_optional(pool)
-                    .await?;
-                Ok(until
-                    .filter(|&u| u != sql::UNPLANNED)
-                    .map($crate::shared::from_millis))
-            }
-
-            /// Several plans in one transaction, so one commit (one fsync)
-            /// for a worker step's batch. The partnerships are locked in
-            /// the order of their ids, whatever the order given, so two
-            /// planners with overlapping batches cannot deadlock.
-            pub(crate) async fn save_plans(
-                pool: &Pool,
-                plans: &[PlanSave<'_>],
-            ) -> Result<Vec<bool>, StoreError> {
-                // An idle worker step plans nothing: take no write lock.
-                if plans.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let mut order: Vec<usize> = (0..plans.len()).collect();
-                order.sort_by(|&a, &b| plans[a].partnership.cmp(plans[b].partnership));
-                let mut saved = vec![false; plans.len()];
-                let mut tx = begin_write(pool).await?;
-                for i in order {
-                    saved[i] = save_one(&mut tx, &plans[i]).await?;
-                }
-                tx.commit().await?;
-                Ok(saved)
-            }
-
-            /// One plan, inside the caller's transaction; `false` (having
-            /// written nothing) when the plan moved or the version changed.
-            async fn save_one(conn: &mut Conn, plan: &PlanSave<'_>) -> Result<bool, StoreError> {
-                let PlanSave {
-                    partnership,
-                    version,
-                    expected,
-                    until,
-                    rows,
-                } = *plan;
-                let tx = conn;
-                // Signing waits here, or this waits for signing: either
-                // way the version read next stays in force until commit.
-                super::running::lock_partnership(&mut *tx, partnership).await?;
-                let in_force: Option<i64> = sqlx::query_scalar(sql::VERSION_IN_FORCE)
-                    .bind(partnership.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if in_force != Some(version) {
-                    return Ok(false);
-                }
-                // One statement checks and moves the plan: a concurrent
-                // planner waits for the row, then finds it moved.
-                let moved = match expected {
-                    None => sqlx::query(sql::INSERT_PLAN)
-                        .bind(partnership.as_str())
-                        .bind(until.as_millisecond())
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(missing("partnership"))?,
-                    Some(expected) => {
-                        sqlx::query(sql::MOVE_PLAN)
-                            .bind(until.as_millisecond())
-                            .bind(partnership.as_str())
-                            .bind(expected.as_millisecond())
-                            .execute(&mut *tx)
-                            .await?
-                    }
-                }
-                .rows_affected();
-                if moved == 0 {
-                    // Another planner moved the plan first (the partnership
-                    // is there: it was locked above).
-                    return Ok(false);
-                }
-                insert_rows(&mut *tx, rows).await?;
-                Ok(true)
+pub(crate) async fn outbox_counts(pool: &Pool) -> Result<OutboxCounts, StoreError> {
+    let rows: Vec<(String, i64)> = query_as(OUTBOX_COUNTS).fetch_all(pool).await?;
+    let mut counts = OutboxCounts::default();
+    for (state, n) in rows {
+        let n = count(n)?;
+        match state.as_str() {
+            "pending" => counts.pending = n,
+            "sent" => counts.sent = n,
+            "failed" => counts.failed = n,
+            other => {
+                return Err(crate::shared::corrupt(format!(
+                    "unknown outbox state {other:?}"
+                )));
             }
         }
-    };
+    }
+    Ok(counts)
 }
-pub(crate) use queries;
+
+pub(crate) async fn partnerships_to_plan(
+    pool: &Pool,
+    before: Timestamp,
+    limit: u32,
+) -> Result<Vec<PartnershipId>, StoreError> {
+    let ids: Vec<String> = query_scalar(PARTNERSHIPS_TO_PLAN)
+        .bind(before.as_millisecond())
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?;
+    Ok(ids.into_iter().map(PartnershipId).collect())
+}
+
+pub(crate) async fn planned_until(
+    pool: &Pool,
+    partnership: &PartnershipId,
+) -> Result<Option<Timestamp>, StoreError> {
+    let until: Option<i64> = query_scalar(PLANNED_UNTIL)
+        .bind(partnership.as_str())
+        .fetch_optional(pool)
+        .await?;
+    Ok(until
+        .filter(|&u| u != UNPLANNED)
+        .map(crate::shared::from_millis))
+}
+
+/// Several plans in one transaction, so one commit (one fsync)
+/// for a worker step's batch. The partnerships are locked in
+/// the order of their ids, whatever the order given, so two
+/// planners with overlapping batches cannot deadlock.
+pub(crate) async fn save_plans(
+    pool: &Pool,
+    plans: &[PlanSave<'_>],
+) -> Result<Vec<bool>, StoreError> {
+    // An idle worker step plans nothing: take no write lock.
+    if plans.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut order: Vec<usize> = (0..plans.len()).collect();
+    order.sort_by(|&a, &b| plans[a].partnership.cmp(plans[b].partnership));
+    let mut saved = vec![false; plans.len()];
+    let mut tx = begin_write(pool).await?;
+    for i in order {
+        saved[i] = save_one(&mut tx, &plans[i]).await?;
+    }
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// One plan, inside the caller's transaction; `false` (having
+/// written nothing) when the plan moved or the version changed.
+async fn save_one(tx: &mut Conn, plan: &PlanSave<'_>) -> Result<bool, StoreError> {
+    let PlanSave {
+        partnership,
+        version,
+        expected,
+        until,
+        rows,
+    } = *plan;
+    // Signing waits here, or this waits for signing: either
+    // way the version read next stays in force until commit.
+    super::running::lock_partnership(&mut *tx, partnership).await?;
+    let in_force: Option<i64> = query_scalar(VERSION_IN_FORCE)
+        .bind(partnership.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
+    if in_force != Some(version) {
+        return Ok(false);
+    }
+    // One statement checks and moves the plan: a concurrent
+    // planner waits for the row, then finds it moved.
+    let moved = match expected {
+        None => query(INSERT_PLAN)
+            .bind(partnership.as_str())
+            .bind(until.as_millisecond())
+            .execute(&mut *tx)
+            .await
+            .map_err(missing("partnership"))?,
+        Some(expected) => {
+            query(MOVE_PLAN)
+                .bind(until.as_millisecond())
+                .bind(partnership.as_str())
+                .bind(expected.as_millisecond())
+                .execute(&mut *tx)
+                .await?
+        }
+    }
+    .rows_affected();
+    if moved == 0 {
+        // Another planner moved the plan first (the partnership
+        // is there: it was locked above).
+        return Ok(false);
+    }
+    insert_rows(&mut *tx, rows).await?;
+    Ok(true)
+}

@@ -1,6 +1,6 @@
-//! Partnerships, their members, and the invitations that add members:
-//! their SQL, row types, and the `queries!` macro writing their functions
-//! for one dialect (see [`super`]).
+//! Partnerships, their members, and the invitations that add members: their
+//! SQL, row types, and the functions that run them on both databases (see
+//! [`super`]).
 
 use crate::{
     Invitation, InvitationId, Member, Membership, Partnership, PartnershipId, StoreError, UserId,
@@ -175,305 +175,285 @@ pub(crate) const WITHDRAW_INVITATION: &str = "DELETE FROM invitations \
 pub(crate) const REMOVE_COACH: &str = "DELETE FROM memberships \
      WHERE partnership_id = $1 AND user_id = $2 AND role = 'coach'";
 
-/// Writes module `partnerships` with this part's query functions into the
-/// dialect module that expands it.
-macro_rules! queries {
-    () => {
-        /// Partnerships, members and invitations.
-        pub(crate) mod partnerships {
-            use jiff::Timestamp;
+use jiff::Timestamp;
 
-            use super::access::{answer_key, check_key};
-            use super::{LOCK_PARTNERSHIP, Pool, begin_write};
-            use $crate::shared::partnerships as sql;
-            use $crate::shared::{from_millis, missing, normal_email, role};
-            use $crate::{
-                Invitation, InvitationId, InvitationProblem, Keyed, Member, Membership,
-                NewInvitation, NewPartnership, Partnership, PartnershipId, Role, StoreError,
-                TokenHash, UserId,
-            };
+use crate::shared::access::{answer_key, check_key};
+use crate::shared::{missing, normal_email};
+use crate::sql::{Pool, begin_write, query, query_as, query_scalar};
+use crate::{InvitationProblem, Keyed, NewInvitation, NewPartnership, Role, TokenHash};
 
-            pub(crate) async fn create_partnership(
-                pool: &Pool,
-                new: &NewPartnership<'_>,
-                keyed: Option<&Keyed<Partnership>>,
-            ) -> Result<Partnership, StoreError> {
-                let id = PartnershipId::random();
-                let now = new.now.as_millisecond();
-                let mut tx = begin_write(pool).await?;
-                check_key(&mut tx, keyed).await?;
-                sqlx::query(sql::INSERT_PARTNERSHIP)
-                    .bind(id.as_str())
-                    .bind(new.title)
-                    .bind(now)
-                    .bind(new.draft)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(sql::INSERT_MEMBERSHIP)
-                    .bind(id.as_str())
-                    .bind(new.creator.as_str())
-                    .bind(Role::Partner.as_str())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(missing("user"))?;
-                let made = Partnership {
-                    id,
-                    title: new.title.to_owned(),
-                    created_at: from_millis(now),
-                    draft: new.draft.to_owned(),
-                    draft_revision: 1,
-                    draft_updated_at: from_millis(now),
-                };
-                answer_key(&mut tx, keyed, &made).await?;
-                tx.commit().await?;
-                Ok(made)
-            }
-
-            pub(crate) async fn partnership(
-                pool: &Pool,
-                id: &PartnershipId,
-            ) -> Result<Option<Partnership>, StoreError> {
-                let row: Option<sql::PartnershipRow> = sqlx::query_as(sql::PARTNERSHIP_BY_ID)
-                    .bind(id.as_str())
-                    .fetch_optional(pool)
-                    .await?;
-                Ok(row.map(Partnership::from))
-            }
-
-            pub(crate) async fn memberships(
-                pool: &Pool,
-                user: &UserId,
-            ) -> Result<Vec<Membership>, StoreError> {
-                let rows: Vec<sql::MembershipRow> = sqlx::query_as(sql::MEMBERSHIPS)
-                    .bind(user.as_str())
-                    .fetch_all(pool)
-                    .await?;
-                rows.into_iter().map(Membership::try_from).collect()
-            }
-
-            pub(crate) async fn role_in(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                user: &UserId,
-            ) -> Result<Option<Role>, StoreError> {
-                let word: Option<String> = sqlx::query_scalar(sql::ROLE_IN)
-                    .bind(partnership.as_str())
-                    .bind(user.as_str())
-                    .fetch_optional(pool)
-                    .await?;
-                word.as_deref().map(role).transpose()
-            }
-
-            pub(crate) async fn members(
-                pool: &Pool,
-                partnership: &PartnershipId,
-            ) -> Result<Vec<Member>, StoreError> {
-                let rows: Vec<sql::MemberRow> = sqlx::query_as(sql::MEMBERS)
-                    .bind(partnership.as_str())
-                    .fetch_all(pool)
-                    .await?;
-                rows.into_iter().map(Member::try_from).collect()
-            }
-
-            pub(crate) async fn create_invitation(
-                pool: &Pool,
-                new: &NewInvitation<'_>,
-                keyed: Option<&Keyed<Invitation>>,
-            ) -> Result<Invitation, StoreError> {
-                let id = InvitationId::random();
-                let email = new.email.map(normal_email);
-                let mut tx = begin_write(pool).await?;
-                check_key(&mut tx, keyed).await?;
-                let title: Option<String> = sqlx::query_scalar(sql::PARTNERSHIP_TITLE)
-                    .bind(new.partnership.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let title = title.ok_or(StoreError::NotFound("partnership"))?;
-                let inviter: Option<String> = sqlx::query_scalar(sql::USER_NAME)
-                    .bind(new.invited_by.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let inviter = inviter.ok_or(StoreError::NotFound("user"))?;
-                sqlx::query(sql::INSERT_INVITATION)
-                    .bind(id.as_str())
-                    .bind(new.token.as_str())
-                    .bind(new.partnership.as_str())
-                    .bind(new.role.as_str())
-                    .bind(email.as_deref())
-                    .bind(new.invited_by.as_str())
-                    .bind(new.now.as_millisecond())
-                    .bind(new.expires_at.as_millisecond())
-                    .execute(&mut *tx)
-                    .await?;
-                let made = Invitation {
-                    id,
-                    partnership_id: new.partnership.clone(),
-                    partnership_title: title,
-                    role: new.role,
-                    email,
-                    invited_by: inviter,
-                    created_at: from_millis(new.now.as_millisecond()),
-                    expires_at: from_millis(new.expires_at.as_millisecond()),
-                    accepted_at: None,
-                };
-                answer_key(&mut tx, keyed, &made).await?;
-                tx.commit().await?;
-                Ok(made)
-            }
-
-            pub(crate) async fn invitation_by_token(
-                pool: &Pool,
-                token: &TokenHash,
-            ) -> Result<Option<Invitation>, StoreError> {
-                let row: Option<sql::InvitationRow> = sqlx::query_as(sql::INVITATION_BY_TOKEN)
-                    .bind(token.as_str())
-                    .fetch_optional(pool)
-                    .await?;
-                row.map(Invitation::try_from).transpose()
-            }
-
-            pub(crate) async fn invitations(
-                pool: &Pool,
-                partnership: &PartnershipId,
-            ) -> Result<Vec<Invitation>, StoreError> {
-                let rows: Vec<sql::InvitationRow> = sqlx::query_as(sql::INVITATIONS)
-                    .bind(partnership.as_str())
-                    .fetch_all(pool)
-                    .await?;
-                rows.into_iter().map(Invitation::try_from).collect()
-            }
-
-            pub(crate) async fn accept_invitation(
-                pool: &Pool,
-                token: &TokenHash,
-                user: &UserId,
-                now: Timestamp,
-                redraft: Option<$crate::Redraft<'_>>,
-                keyed: Option<&Keyed<Membership>>,
-            ) -> Result<Membership, StoreError> {
-                use InvitationProblem::*;
-                let mut tx = begin_write(pool).await?;
-                check_key(&mut tx, keyed).await?;
-                let partnership_id: Option<String> =
-                    sqlx::query_scalar(sql::INVITATION_PARTNERSHIP)
-                        .bind(token.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let partnership_id = partnership_id.ok_or(Unknown)?;
-                // Everyone joining this partnership waits here for the one
-                // before, so the checks below see every membership it added.
-                let partnership: Option<sql::PartnershipRow> = sqlx::query_as(LOCK_PARTNERSHIP)
-                    .bind(&partnership_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let partnership = partnership.ok_or(Unknown)?;
-                // Read again under the lock: it may have been used or
-                // withdrawn since.
-                let invitation: Option<(String, String, i64, Option<i64>)> =
-                    sqlx::query_as(sql::INVITATION_TO_ACCEPT)
-                        .bind(token.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let (id, granted, expires_at, accepted_at) = invitation.ok_or(Unknown)?;
-                if accepted_at.is_some() {
-                    return Err(Used.into());
-                }
-                if expires_at <= now.as_millisecond() {
-                    return Err(Expired.into());
-                }
-                let member: Option<String> = sqlx::query_scalar(sql::ROLE_IN)
-                    .bind(&partnership_id)
-                    .bind(user.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if member.is_some() {
-                    return Err(AlreadyMember.into());
-                }
-                let granted = role(&granted)?;
-                let holders: i64 = sqlx::query_scalar(sql::COUNT_ROLE)
-                    .bind(&partnership_id)
-                    .bind(granted.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if usize::try_from(holders).unwrap_or(usize::MAX) >= granted.capacity() {
-                    return Err(RoleTaken(granted.as_str()).into());
-                }
-                sqlx::query(sql::INSERT_MEMBERSHIP)
-                    .bind(&partnership_id)
-                    .bind(user.as_str())
-                    .bind(granted.as_str())
-                    .bind(now.as_millisecond())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(missing("user"))?;
-                let marked = sqlx::query(sql::MARK_INVITATION_USED)
-                    .bind(now.as_millisecond())
-                    .bind(user.as_str())
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                // Withdrawing does not wait for the partnership's lock: if it
-                // came first, the membership just added is rolled back.
-                if marked == 0 {
-                    return Err(Unknown.into());
-                }
-                let mut partnership = Partnership::from(partnership);
-                // The partner joining takes their place in the draft, in this
-                // transaction: the partnership is locked, so its revision
-                // holds.
-                if let (Role::Partner, Some(redraft)) = (granted, redraft)
-                    && let Some(draft) = redraft(&partnership.draft)
-                {
-                    sqlx::query($crate::shared::drafts::SAVE_DRAFT)
-                        .bind(&draft)
-                        .bind(now.as_millisecond())
-                        .bind(partnership.id.as_str())
-                        .bind(partnership.draft_revision)
-                        .execute(&mut *tx)
-                        .await?;
-                    partnership.draft = draft;
-                    partnership.draft_revision += 1;
-                    partnership.draft_updated_at = from_millis(now.as_millisecond());
-                }
-                let joined = Membership {
-                    partnership,
-                    role: granted,
-                };
-                answer_key(&mut tx, keyed, &joined).await?;
-                tx.commit().await?;
-                Ok(joined)
-            }
-
-            pub(crate) async fn withdraw_invitation(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                id: &InvitationId,
-            ) -> Result<bool, StoreError> {
-                let deleted = sqlx::query(sql::WITHDRAW_INVITATION)
-                    .bind(partnership.as_str())
-                    .bind(id.as_str())
-                    .execute(pool)
-                    .await?
-                    .rows_affected();
-                Ok(deleted > 0)
-            }
-
-            pub(crate) async fn remove_coach(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                user: &$crate::UserId,
-            ) -> Result<bool, StoreError> {
-                let deleted = sqlx::query(sql::REMOVE_COACH)
-                    .bind(partnership.as_str())
-                    .bind(user.as_str())
-                    .execute(pool)
-                    .await?
-                    .rows_affected();
-                Ok(deleted > 0)
-            }
-        }
+pub(crate) async fn create_partnership(
+    pool: &Pool,
+    new: &NewPartnership<'_>,
+    keyed: Option<&Keyed<Partnership>>,
+) -> Result<Partnership, StoreError> {
+    let id = PartnershipId::random();
+    let now = new.now.as_millisecond();
+    let mut tx = begin_write(pool).await?;
+    check_key(&mut tx, keyed).await?;
+    query(INSERT_PARTNERSHIP)
+        .bind(id.as_str())
+        .bind(new.title)
+        .bind(now)
+        .bind(new.draft)
+        .execute(&mut tx)
+        .await?;
+    query(INSERT_MEMBERSHIP)
+        .bind(id.as_str())
+        .bind(new.creator.as_str())
+        .bind(Role::Partner.as_str())
+        .bind(now)
+        .execute(&mut tx)
+        .await
+        .map_err(missing("user"))?;
+    let made = Partnership {
+        id,
+        title: new.title.to_owned(),
+        created_at: from_millis(now),
+        draft: new.draft.to_owned(),
+        draft_revision: 1,
+        draft_updated_at: from_millis(now),
     };
+    answer_key(&mut tx, keyed, &made).await?;
+    tx.commit().await?;
+    Ok(made)
 }
-pub(crate) use queries;
+
+pub(crate) async fn partnership(
+    pool: &Pool,
+    id: &PartnershipId,
+) -> Result<Option<Partnership>, StoreError> {
+    let row: Option<PartnershipRow> = query_as(PARTNERSHIP_BY_ID)
+        .bind(id.as_str())
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(Partnership::from))
+}
+
+pub(crate) async fn memberships(pool: &Pool, user: &UserId) -> Result<Vec<Membership>, StoreError> {
+    let rows: Vec<MembershipRow> = query_as(MEMBERSHIPS)
+        .bind(user.as_str())
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(Membership::try_from).collect()
+}
+
+pub(crate) async fn role_in(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    user: &UserId,
+) -> Result<Option<Role>, StoreError> {
+    let word: Option<String> = query_scalar(ROLE_IN)
+        .bind(partnership.as_str())
+        .bind(user.as_str())
+        .fetch_optional(pool)
+        .await?;
+    word.as_deref().map(role).transpose()
+}
+
+pub(crate) async fn members(
+    pool: &Pool,
+    partnership: &PartnershipId,
+) -> Result<Vec<Member>, StoreError> {
+    let rows: Vec<MemberRow> = query_as(MEMBERS)
+        .bind(partnership.as_str())
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(Member::try_from).collect()
+}
+
+pub(crate) async fn create_invitation(
+    pool: &Pool,
+    new: &NewInvitation<'_>,
+    keyed: Option<&Keyed<Invitation>>,
+) -> Result<Invitation, StoreError> {
+    let id = InvitationId::random();
+    let email = new.email.map(normal_email);
+    let mut tx = begin_write(pool).await?;
+    check_key(&mut tx, keyed).await?;
+    let title: Option<String> = query_scalar(PARTNERSHIP_TITLE)
+        .bind(new.partnership.as_str())
+        .fetch_optional(&mut tx)
+        .await?;
+    let title = title.ok_or(StoreError::NotFound("partnership"))?;
+    let inviter: Option<String> = query_scalar(USER_NAME)
+        .bind(new.invited_by.as_str())
+        .fetch_optional(&mut tx)
+        .await?;
+    let inviter = inviter.ok_or(StoreError::NotFound("user"))?;
+    query(INSERT_INVITATION)
+        .bind(id.as_str())
+        .bind(new.token.as_str())
+        .bind(new.partnership.as_str())
+        .bind(new.role.as_str())
+        .bind(email.as_deref())
+        .bind(new.invited_by.as_str())
+        .bind(new.now.as_millisecond())
+        .bind(new.expires_at.as_millisecond())
+        .execute(&mut tx)
+        .await?;
+    let made = Invitation {
+        id,
+        partnership_id: new.partnership.clone(),
+        partnership_title: title,
+        role: new.role,
+        email,
+        invited_by: inviter,
+        created_at: from_millis(new.now.as_millisecond()),
+        expires_at: from_millis(new.expires_at.as_millisecond()),
+        accepted_at: None,
+    };
+    answer_key(&mut tx, keyed, &made).await?;
+    tx.commit().await?;
+    Ok(made)
+}
+
+pub(crate) async fn invitation_by_token(
+    pool: &Pool,
+    token: &TokenHash,
+) -> Result<Option<Invitation>, StoreError> {
+    let row: Option<InvitationRow> = query_as(INVITATION_BY_TOKEN)
+        .bind(token.as_str())
+        .fetch_optional(pool)
+        .await?;
+    row.map(Invitation::try_from).transpose()
+}
+
+pub(crate) async fn invitations(
+    pool: &Pool,
+    partnership: &PartnershipId,
+) -> Result<Vec<Invitation>, StoreError> {
+    let rows: Vec<InvitationRow> = query_as(INVITATIONS)
+        .bind(partnership.as_str())
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(Invitation::try_from).collect()
+}
+
+pub(crate) async fn accept_invitation(
+    pool: &Pool,
+    token: &TokenHash,
+    user: &UserId,
+    now: Timestamp,
+    redraft: Option<crate::Redraft<'_>>,
+    keyed: Option<&Keyed<Membership>>,
+) -> Result<Membership, StoreError> {
+    use InvitationProblem::*;
+    let mut tx = begin_write(pool).await?;
+    check_key(&mut tx, keyed).await?;
+    let partnership_id: Option<String> = query_scalar(INVITATION_PARTNERSHIP)
+        .bind(token.as_str())
+        .fetch_optional(&mut tx)
+        .await?;
+    let partnership_id = partnership_id.ok_or(Unknown)?;
+    // Everyone joining this partnership waits here for the one
+    // before, so the checks below see every membership it added.
+    let partnership: Option<PartnershipRow> = query_as(tx.dialect().lock_partnership())
+        .bind(&partnership_id)
+        .fetch_optional(&mut tx)
+        .await?;
+    let partnership = partnership.ok_or(Unknown)?;
+    // Read again under the lock: it may have been used or
+    // withdrawn since.
+    let invitation: Option<(String, String, i64, Option<i64>)> = query_as(INVITATION_TO_ACCEPT)
+        .bind(token.as_str())
+        .fetch_optional(&mut tx)
+        .await?;
+    let (id, granted, expires_at, accepted_at) = invitation.ok_or(Unknown)?;
+    if accepted_at.is_some() {
+        return Err(Used.into());
+    }
+    if expires_at <= now.as_millisecond() {
+        return Err(Expired.into());
+    }
+    let member: Option<String> = query_scalar(ROLE_IN)
+        .bind(&partnership_id)
+        .bind(user.as_str())
+        .fetch_optional(&mut tx)
+        .await?;
+    if member.is_some() {
+        return Err(AlreadyMember.into());
+    }
+    let granted = role(&granted)?;
+    let holders: i64 = query_scalar(COUNT_ROLE)
+        .bind(&partnership_id)
+        .bind(granted.as_str())
+        .fetch_one(&mut tx)
+        .await?;
+    if usize::try_from(holders).unwrap_or(usize::MAX) >= granted.capacity() {
+        return Err(RoleTaken(granted.as_str()).into());
+    }
+    query(INSERT_MEMBERSHIP)
+        .bind(&partnership_id)
+        .bind(user.as_str())
+        .bind(granted.as_str())
+        .bind(now.as_millisecond())
+        .execute(&mut tx)
+        .await
+        .map_err(missing("user"))?;
+    let marked = query(MARK_INVITATION_USED)
+        .bind(now.as_millisecond())
+        .bind(user.as_str())
+        .bind(&id)
+        .execute(&mut tx)
+        .await?
+        .rows_affected();
+    // Withdrawing does not wait for the partnership's lock: if it
+    // came first, the membership just added is rolled back.
+    if marked == 0 {
+        return Err(Unknown.into());
+    }
+    let mut partnership = Partnership::from(partnership);
+    // The partner joining takes their place in the draft, in this
+    // transaction: the partnership is locked, so its revision
+    // holds.
+    if let (Role::Partner, Some(redraft)) = (granted, redraft)
+        && let Some(draft) = redraft(&partnership.draft)
+    {
+        query(crate::shared::drafts::SAVE_DRAFT)
+            .bind(&draft)
+            .bind(now.as_millisecond())
+            .bind(partnership.id.as_str())
+            .bind(partnership.draft_revision)
+            .execute(&mut tx)
+            .await?;
+        partnership.draft = draft;
+        partnership.draft_revision += 1;
+        partnership.draft_updated_at = from_millis(now.as_millisecond());
+    }
+    let joined = Membership {
+        partnership,
+        role: granted,
+    };
+    answer_key(&mut tx, keyed, &joined).await?;
+    tx.commit().await?;
+    Ok(joined)
+}
+
+pub(crate) async fn withdraw_invitation(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    id: &InvitationId,
+) -> Result<bool, StoreError> {
+    let deleted = query(WITHDRAW_INVITATION)
+        .bind(partnership.as_str())
+        .bind(id.as_str())
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(deleted > 0)
+}
+
+pub(crate) async fn remove_coach(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    user: &crate::UserId,
+) -> Result<bool, StoreError> {
+    let deleted = query(REMOVE_COACH)
+        .bind(partnership.as_str())
+        .bind(user.as_str())
+        .execute(pool)
+        .await?
+        .rows_affected();
+    Ok(deleted > 0)
+}

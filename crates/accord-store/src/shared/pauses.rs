@@ -1,7 +1,6 @@
 //! Pauses of a running agreement: proposed by one partner, in effect once
 //! the other agrees, until withdrawn. Their SQL, row types, and the
-//! `queries!` macro writing their functions for one dialect (see
-//! [`super`]).
+//! functions that run them on both databases (see [`super`]).
 //!
 //! Agreeing and withdrawing are single conditional updates, so two partners
 //! acting at once cannot both succeed where only one may.
@@ -79,171 +78,160 @@ pub(crate) const WITHDRAW_PAUSE: &str = concat!(
     pause_columns!()
 );
 
-/// Writes module `pauses` with this part's query functions into the
-/// dialect module that expands it.
-macro_rules! queries {
-    () => {
-        /// Pauses.
-        pub(crate) mod pauses {
-            use jiff::Timestamp;
+use jiff::Timestamp;
 
-            use super::access::{answer_key, check_key};
-            use super::{Pool, begin_write};
-            use $crate::shared::pauses as sql;
-            use $crate::shared::{from_millis, missing};
-            use $crate::{Keyed, NewPause, PartnershipId, Pause, PauseId, StoreError, UserId};
+use crate::shared::access::{answer_key, check_key};
+use crate::shared::missing;
+use crate::sql::{Pool, begin_write, query, query_as, query_scalar};
+use crate::{Keyed, NewPause, PartnershipId, StoreError};
 
-            pub(crate) async fn propose_pause(
-                pool: &Pool,
-                new: &NewPause<'_>,
-                keyed: Option<&Keyed<Pause>>,
-            ) -> Result<Pause, StoreError> {
-                let id = PauseId::random();
-                let mut tx = begin_write(pool).await?;
-                check_key(&mut tx, keyed).await?;
-                let known: i64 = sqlx::query_scalar($crate::shared::running::PARTNERSHIP_EXISTS)
-                    .bind(new.partnership.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if known == 0 {
-                    return Err(StoreError::NotFound("partnership"));
-                }
-                sqlx::query(sql::INSERT_PAUSE)
-                    .bind(id.as_str())
-                    .bind(new.partnership.as_str())
-                    .bind(new.first_day)
-                    .bind(new.last_day)
-                    .bind(new.reason)
-                    .bind(new.proposed_by.as_str())
-                    .bind(new.now.as_millisecond())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(missing("user"))?;
-                let proposed = Pause {
-                    id,
-                    first_day: new.first_day.to_owned(),
-                    last_day: new.last_day.to_owned(),
-                    reason: new.reason.to_owned(),
-                    proposed_by: new.proposed_by.clone(),
-                    proposed_at: from_millis(new.now.as_millisecond()),
-                    agreed_by: None,
-                    agreed_at: None,
-                    withdrawn_at: None,
-                };
-                answer_key(&mut tx, keyed, &proposed).await?;
-                tx.commit().await?;
-                Ok(proposed)
-            }
-
-            /// The pause to change, who changes it and when.
-            struct Change<'a> {
-                partnership: &'a PartnershipId,
-                id: &'a PauseId,
-                user: &'a UserId,
-                now: Timestamp,
-            }
-
-            /// Runs `update` (agreeing or withdrawing); when it changed
-            /// nothing, reads the pause to say why.
-            async fn change(
-                pool: &Pool,
-                update: &'static str,
-                Change {
-                    partnership,
-                    id,
-                    user,
-                    now,
-                }: Change<'_>,
-                keyed: Option<&Keyed<Pause>>,
-                refused: impl FnOnce(&Pause) -> &'static str,
-            ) -> Result<Pause, StoreError> {
-                let mut tx = begin_write(pool).await?;
-                check_key(&mut tx, keyed).await?;
-                let changed: Option<sql::PauseRow> = sqlx::query_as(update)
-                    .bind(user.as_str())
-                    .bind(now.as_millisecond())
-                    .bind(partnership.as_str())
-                    .bind(id.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(missing("user"))?;
-                if let Some(row) = changed {
-                    let changed = Pause::from(row);
-                    answer_key(&mut tx, keyed, &changed).await?;
-                    tx.commit().await?;
-                    return Ok(changed);
-                }
-                let current: Option<sql::PauseRow> = sqlx::query_as(sql::PAUSE)
-                    .bind(partnership.as_str())
-                    .bind(id.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let current = Pause::from(current.ok_or(StoreError::NotFound("pause"))?);
-                Err(StoreError::Conflict(refused(&current)))
-            }
-
-            pub(crate) async fn agree_pause(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                id: &PauseId,
-                user: &UserId,
-                now: Timestamp,
-                keyed: Option<&Keyed<Pause>>,
-            ) -> Result<Pause, StoreError> {
-                let what = Change {
-                    partnership,
-                    id,
-                    user,
-                    now,
-                };
-                change(pool, sql::AGREE_PAUSE, what, keyed, |p| {
-                    if p.withdrawn_at.is_some() {
-                        "a withdrawal of this pause"
-                    } else if p.agreed_at.is_some() {
-                        "an agreement to this pause"
-                    } else {
-                        // Proposing it was the proposer's agreement.
-                        "the proposer's agreement to this pause"
-                    }
-                })
-                .await
-            }
-
-            pub(crate) async fn withdraw_pause(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                id: &PauseId,
-                user: &UserId,
-                now: Timestamp,
-                keyed: Option<&Keyed<Pause>>,
-            ) -> Result<Pause, StoreError> {
-                let what = Change {
-                    partnership,
-                    id,
-                    user,
-                    now,
-                };
-                change(
-                    pool,
-                    sql::WITHDRAW_PAUSE,
-                    what,
-                    keyed,
-                    |_| "a withdrawal of this pause",
-                )
-                .await
-            }
-
-            pub(crate) async fn pauses(
-                pool: &Pool,
-                partnership: &PartnershipId,
-            ) -> Result<Vec<Pause>, StoreError> {
-                let rows: Vec<sql::PauseRow> = sqlx::query_as(sql::PAUSES)
-                    .bind(partnership.as_str())
-                    .fetch_all(pool)
-                    .await?;
-                Ok(rows.into_iter().map(Pause::from).collect())
-            }
-        }
+pub(crate) async fn propose_pause(
+    pool: &Pool,
+    new: &NewPause<'_>,
+    keyed: Option<&Keyed<Pause>>,
+) -> Result<Pause, StoreError> {
+    let id = PauseId::random();
+    let mut tx = begin_write(pool).await?;
+    check_key(&mut tx, keyed).await?;
+    let known: i64 = query_scalar(crate::shared::running::PARTNERSHIP_EXISTS)
+        .bind(new.partnership.as_str())
+        .fetch_one(&mut tx)
+        .await?;
+    if known == 0 {
+        return Err(StoreError::NotFound("partnership"));
+    }
+    query(INSERT_PAUSE)
+        .bind(id.as_str())
+        .bind(new.partnership.as_str())
+        .bind(new.first_day)
+        .bind(new.last_day)
+        .bind(new.reason)
+        .bind(new.proposed_by.as_str())
+        .bind(new.now.as_millisecond())
+        .execute(&mut tx)
+        .await
+        .map_err(missing("user"))?;
+    let proposed = Pause {
+        id,
+        first_day: new.first_day.to_owned(),
+        last_day: new.last_day.to_owned(),
+        reason: new.reason.to_owned(),
+        proposed_by: new.proposed_by.clone(),
+        proposed_at: from_millis(new.now.as_millisecond()),
+        agreed_by: None,
+        agreed_at: None,
+        withdrawn_at: None,
     };
+    answer_key(&mut tx, keyed, &proposed).await?;
+    tx.commit().await?;
+    Ok(proposed)
 }
-pub(crate) use queries;
+
+/// The pause to change, who changes it and when.
+struct Change<'a> {
+    partnership: &'a PartnershipId,
+    id: &'a PauseId,
+    user: &'a UserId,
+    now: Timestamp,
+}
+
+/// Runs `update` (agreeing or withdrawing); when it changed
+/// nothing, reads the pause to say why.
+async fn change(
+    pool: &Pool,
+    update: &'static str,
+    Change {
+        partnership,
+        id,
+        user,
+        now,
+    }: Change<'_>,
+    keyed: Option<&Keyed<Pause>>,
+    refused: impl FnOnce(&Pause) -> &'static str,
+) -> Result<Pause, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    check_key(&mut tx, keyed).await?;
+    let changed: Option<PauseRow> = query_as(update)
+        .bind(user.as_str())
+        .bind(now.as_millisecond())
+        .bind(partnership.as_str())
+        .bind(id.as_str())
+        .fetch_optional(&mut tx)
+        .await
+        .map_err(missing("user"))?;
+    if let Some(row) = changed {
+        let changed = Pause::from(row);
+        answer_key(&mut tx, keyed, &changed).await?;
+        tx.commit().await?;
+        return Ok(changed);
+    }
+    let current: Option<PauseRow> = query_as(PAUSE)
+        .bind(partnership.as_str())
+        .bind(id.as_str())
+        .fetch_optional(&mut tx)
+        .await?;
+    let current = Pause::from(current.ok_or(StoreError::NotFound("pause"))?);
+    Err(StoreError::Conflict(refused(&current)))
+}
+
+pub(crate) async fn agree_pause(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    id: &PauseId,
+    user: &UserId,
+    now: Timestamp,
+    keyed: Option<&Keyed<Pause>>,
+) -> Result<Pause, StoreError> {
+    let what = Change {
+        partnership,
+        id,
+        user,
+        now,
+    };
+    change(pool, AGREE_PAUSE, what, keyed, |p| {
+        if p.withdrawn_at.is_some() {
+            "a withdrawal of this pause"
+        } else if p.agreed_at.is_some() {
+            "an agreement to this pause"
+        } else {
+            // Proposing it was the proposer's agreement.
+            "the proposer's agreement to this pause"
+        }
+    })
+    .await
+}
+
+pub(crate) async fn withdraw_pause(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    id: &PauseId,
+    user: &UserId,
+    now: Timestamp,
+    keyed: Option<&Keyed<Pause>>,
+) -> Result<Pause, StoreError> {
+    let what = Change {
+        partnership,
+        id,
+        user,
+        now,
+    };
+    change(
+        pool,
+        WITHDRAW_PAUSE,
+        what,
+        keyed,
+        |_| "a withdrawal of this pause",
+    )
+    .await
+}
+
+pub(crate) async fn pauses(
+    pool: &Pool,
+    partnership: &PartnershipId,
+) -> Result<Vec<Pause>, StoreError> {
+    let rows: Vec<PauseRow> = query_as(PAUSES)
+        .bind(partnership.as_str())
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(Pause::from).collect())
+}

@@ -1,8 +1,7 @@
-//! A signed agreement in use: each person's preparation, recorded
-//! check-ins with their notes, the consequence log, missed check-ins, and
-//! the single-use links that reminders carry. Their SQL, row types, and the
-//! `queries!` macro writing their functions for one dialect (see
-//! [`super`]).
+//! A signed agreement in use: each person's preparation, recorded check-ins
+//! with their notes, the consequence log, missed check-ins, and the single-
+//! use links that reminders carry. Their SQL, row types, and the functions
+//! that run them on both databases (see [`super`]).
 //!
 //! Writes that must not overlap for one partnership (recording a check-in,
 //! logging a missed one) lock the partnership first, so on PostgreSQL they
@@ -217,375 +216,357 @@ pub(crate) fn link_problem(
     }
 }
 
-/// Writes module `running` with this part's query functions into the
-/// dialect module that expands it.
-macro_rules! queries {
-    () => {
-        /// Preparation, check-ins, notes, consequences and check-in links.
-        pub(crate) mod running {
-            use jiff::Timestamp;
+use jiff::Timestamp;
 
-            use super::access::{answer_key, check_key};
-            use super::{Database, LOCK_PARTNERSHIP, Pool, begin_write};
-            use $crate::shared::partnerships::PartnershipRow;
-            use $crate::shared::running as sql;
-            use $crate::shared::{from_millis, is_unique_violation, missing};
-            use $crate::{
-                Checkin, CheckinLink, ConsequenceEntry, ConsequenceKind, Keyed, LinkId, NewCheckin,
-                NewCheckinLink, NewConsequence, NewNote, NewNotification, NewPreparation, Note,
-                NoteId, PartnershipId, Preparation, StoreError, UserId,
-            };
+use crate::shared::access::{answer_key, check_key};
+use crate::shared::partnerships::PartnershipRow;
+use crate::shared::{is_unique_violation, missing};
+use crate::sql::{Conn, Pool, begin_write, query, query_as, query_scalar};
+use crate::{
+    Keyed, NewCheckin, NewCheckinLink, NewConsequence, NewNote, NewNotification, NewPreparation,
+};
 
-            type Conn = <Database as sqlx::Database>::Connection;
-
-            /// Uses up a single-use link inside the caller's transaction, or
-            /// says why it cannot be used.
-            async fn use_link(
-                conn: &mut Conn,
-                link: &LinkId,
-                partnership: &PartnershipId,
-                occurrence: Timestamp,
-                user: &UserId,
-                now: Timestamp,
-            ) -> Result<(), StoreError> {
-                let used = sqlx::query(sql::USE_LINK)
-                    .bind(now.as_millisecond())
-                    .bind(link.as_str())
-                    .bind(partnership.as_str())
-                    .bind(occurrence.as_millisecond())
-                    .bind(user.as_str())
-                    .execute(&mut *conn)
-                    .await?
-                    .rows_affected();
-                if used > 0 {
-                    return Ok(());
-                }
-                let row: Option<sql::LinkRow> = sqlx::query_as(sql::LINK)
-                    .bind(link.as_str())
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                let problem =
-                    sql::link_problem(row, partnership, occurrence.as_millisecond(), user);
-                Err(problem.into())
-            }
-
-            /// Fails with [`StoreError::NotFound`] unless the partnership
-            /// exists.
-            async fn partnership_exists(
-                conn: &mut Conn,
-                partnership: &PartnershipId,
-            ) -> Result<(), StoreError> {
-                let count: i64 = sqlx::query_scalar(sql::PARTNERSHIP_EXISTS)
-                    .bind(partnership.as_str())
-                    .fetch_one(&mut *conn)
-                    .await?;
-                if count == 0 {
-                    return Err(StoreError::NotFound("partnership"));
-                }
-                Ok(())
-            }
-
-            /// Logs consequences fired at `now`.
-            async fn log_consequences(
-                conn: &mut Conn,
-                partnership: &PartnershipId,
-                entries: &[NewConsequence<'_>],
-                now: Timestamp,
-            ) -> Result<u64, StoreError> {
-                let mut logged = 0;
-                for c in entries {
-                    logged += sqlx::query(sql::INSERT_CONSEQUENCE)
-                        .bind(partnership.as_str())
-                        .bind(c.occurrence.as_millisecond())
-                        .bind(c.kind.as_str())
-                        .bind(c.party)
-                        .bind(c.misses)
-                        .bind(c.response)
-                        .bind(now.as_millisecond())
-                        .execute(&mut *conn)
-                        .await?
-                        .rows_affected();
-                }
-                Ok(logged)
-            }
-
-            /// Locks the partnership for the rest of the transaction, or
-            /// fails with [`StoreError::NotFound`].
-            pub(crate) async fn lock_partnership(
-                conn: &mut Conn,
-                partnership: &PartnershipId,
-            ) -> Result<(), StoreError> {
-                let row: Option<PartnershipRow> = sqlx::query_as(LOCK_PARTNERSHIP)
-                    .bind(partnership.as_str())
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                row.map(drop).ok_or(StoreError::NotFound("partnership"))
-            }
-
-            pub(crate) async fn save_preparation(
-                pool: &Pool,
-                new: &NewPreparation<'_>,
-            ) -> Result<(), StoreError> {
-                let mut tx = begin_write(pool).await?;
-                partnership_exists(&mut tx, new.partnership).await?;
-                if let Some(link) = new.link {
-                    use_link(
-                        &mut tx,
-                        link,
-                        new.partnership,
-                        new.occurrence,
-                        new.user,
-                        new.now,
-                    )
-                    .await?;
-                }
-                sqlx::query(sql::SAVE_PREPARATION)
-                    .bind(new.partnership.as_str())
-                    .bind(new.occurrence.as_millisecond())
-                    .bind(new.user.as_str())
-                    .bind(new.committed)
-                    .bind(new.happened)
-                    .bind(new.want)
-                    .bind(new.now.as_millisecond())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(missing("user"))?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            pub(crate) async fn preparations(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                occurrence: Timestamp,
-            ) -> Result<Vec<Preparation>, StoreError> {
-                let rows: Vec<sql::PreparationRow> = sqlx::query_as(sql::PREPARATIONS)
-                    .bind(partnership.as_str())
-                    .bind(occurrence.as_millisecond())
-                    .fetch_all(pool)
-                    .await?;
-                Ok(rows.into_iter().map(Preparation::from).collect())
-            }
-
-            pub(crate) async fn record_checkin(
-                pool: &Pool,
-                new: &NewCheckin<'_>,
-                keyed: Option<&Keyed<Checkin>>,
-            ) -> Result<Checkin, StoreError> {
-                let mut tx = begin_write(pool).await?;
-                check_key(&mut tx, keyed).await?;
-                // Recording and logging a missed check-in for this
-                // partnership queue here, one after the other.
-                lock_partnership(&mut tx, new.partnership).await?;
-                let inserted = sqlx::query(sql::INSERT_CHECKIN)
-                    .bind(new.partnership.as_str())
-                    .bind(new.occurrence.as_millisecond())
-                    .bind(new.version)
-                    .bind(new.record)
-                    .bind(new.recorded_by.as_str())
-                    .bind(new.now.as_millisecond())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(missing("user"))?
-                    .rows_affected();
-                if inserted == 0 {
-                    return Err(StoreError::Conflict("a check-in for this occurrence"));
-                }
-                if let Some(note) = &new.note {
-                    sqlx::query(sql::INSERT_NOTE)
-                        .bind(NoteId::random().as_str())
-                        .bind(new.partnership.as_str())
-                        .bind(new.occurrence.as_millisecond())
-                        .bind(new.recorded_by.as_str())
-                        .bind(note.private)
-                        .bind(note.body)
-                        .bind(new.now.as_millisecond())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                log_consequences(&mut tx, new.partnership, new.consequences, new.now).await?;
-                super::outbox::insert_rows(&mut tx, new.notifications).await?;
-                if let Some(link) = new.link {
-                    use_link(
-                        &mut tx,
-                        link,
-                        new.partnership,
-                        new.occurrence,
-                        new.recorded_by,
-                        new.now,
-                    )
-                    .await?;
-                }
-                let recorded = Checkin {
-                    occurrence: from_millis(new.occurrence.as_millisecond()),
-                    version: new.version,
-                    record: new.record.to_owned(),
-                    recorded_by: new.recorded_by.clone(),
-                    recorded_at: from_millis(new.now.as_millisecond()),
-                };
-                answer_key(&mut tx, keyed, &recorded).await?;
-                tx.commit().await?;
-                Ok(recorded)
-            }
-
-            pub(crate) async fn checkin(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                occurrence: Timestamp,
-            ) -> Result<Option<Checkin>, StoreError> {
-                let row: Option<sql::CheckinRow> = sqlx::query_as(sql::CHECKIN)
-                    .bind(partnership.as_str())
-                    .bind(occurrence.as_millisecond())
-                    .fetch_optional(pool)
-                    .await?;
-                Ok(row.map(Checkin::from))
-            }
-
-            pub(crate) async fn checkins(
-                pool: &Pool,
-                partnership: &PartnershipId,
-            ) -> Result<Vec<Checkin>, StoreError> {
-                let rows: Vec<sql::CheckinRow> = sqlx::query_as(sql::CHECKINS)
-                    .bind(partnership.as_str())
-                    .fetch_all(pool)
-                    .await?;
-                Ok(rows.into_iter().map(Checkin::from).collect())
-            }
-
-            pub(crate) async fn add_note(
-                pool: &Pool,
-                new: &NewNote<'_>,
-                keyed: Option<&Keyed<Note>>,
-            ) -> Result<Note, StoreError> {
-                let id = NoteId::random();
-                let mut tx = begin_write(pool).await?;
-                check_key(&mut tx, keyed).await?;
-                let recorded: i64 = sqlx::query_scalar(sql::CHECKIN_EXISTS)
-                    .bind(new.partnership.as_str())
-                    .bind(new.occurrence.as_millisecond())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if recorded == 0 {
-                    return Err(StoreError::NotFound("check-in"));
-                }
-                sqlx::query(sql::INSERT_NOTE)
-                    .bind(id.as_str())
-                    .bind(new.partnership.as_str())
-                    .bind(new.occurrence.as_millisecond())
-                    .bind(new.author.as_str())
-                    .bind(new.private)
-                    .bind(new.body)
-                    .bind(new.now.as_millisecond())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(missing("user"))?;
-                let note = Note {
-                    id,
-                    occurrence: from_millis(new.occurrence.as_millisecond()),
-                    author: new.author.clone(),
-                    private: new.private,
-                    body: new.body.to_owned(),
-                    created_at: from_millis(new.now.as_millisecond()),
-                };
-                answer_key(&mut tx, keyed, &note).await?;
-                tx.commit().await?;
-                Ok(note)
-            }
-
-            pub(crate) async fn notes(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                occurrence: Timestamp,
-                viewer: &UserId,
-            ) -> Result<Vec<Note>, StoreError> {
-                let rows: Vec<sql::NoteRow> = sqlx::query_as(sql::NOTES)
-                    .bind(partnership.as_str())
-                    .bind(occurrence.as_millisecond())
-                    .bind(viewer.as_str())
-                    .fetch_all(pool)
-                    .await?;
-                Ok(rows.into_iter().map(Note::from).collect())
-            }
-
-            pub(crate) async fn consequence_log(
-                pool: &Pool,
-                partnership: &PartnershipId,
-            ) -> Result<Vec<ConsequenceEntry>, StoreError> {
-                let rows: Vec<sql::ConsequenceRow> = sqlx::query_as(sql::CONSEQUENCE_LOG)
-                    .bind(partnership.as_str())
-                    .fetch_all(pool)
-                    .await?;
-                rows.into_iter().map(ConsequenceEntry::try_from).collect()
-            }
-
-            pub(crate) async fn record_missed_checkin(
-                pool: &Pool,
-                partnership: &PartnershipId,
-                consequence: &NewConsequence<'_>,
-                notifications: &[NewNotification],
-                now: Timestamp,
-            ) -> Result<bool, StoreError> {
-                let mut tx = begin_write(pool).await?;
-                lock_partnership(&mut tx, partnership).await?;
-                let recorded: i64 = sqlx::query_scalar(sql::CHECKIN_EXISTS)
-                    .bind(partnership.as_str())
-                    .bind(consequence.occurrence.as_millisecond())
-                    .fetch_one(&mut *tx)
-                    .await?;
-                if recorded > 0 {
-                    return Ok(false);
-                }
-                let missed = NewConsequence {
-                    kind: ConsequenceKind::MissedCheckin,
-                    ..consequence.clone()
-                };
-                // The unique index on missed check-ins decides, even
-                // without the lock above.
-                let logged =
-                    log_consequences(&mut tx, partnership, std::slice::from_ref(&missed), now)
-                        .await?;
-                if logged == 0 {
-                    return Ok(false);
-                }
-                super::outbox::insert_rows(&mut tx, notifications).await?;
-                tx.commit().await?;
-                Ok(true)
-            }
-
-            pub(crate) async fn create_checkin_link(
-                pool: &Pool,
-                new: &NewCheckinLink<'_>,
-            ) -> Result<(), StoreError> {
-                sqlx::query(sql::INSERT_LINK)
-                    .bind(new.id.as_str())
-                    .bind(new.partnership.as_str())
-                    .bind(new.occurrence.as_millisecond())
-                    .bind(new.user.as_str())
-                    .bind(new.now.as_millisecond())
-                    .bind(new.expires_at.as_millisecond())
-                    .execute(pool)
-                    .await
-                    .map_err(|e| {
-                        if is_unique_violation(&e) {
-                            StoreError::Conflict("a check-in link with this id")
-                        } else {
-                            missing("partnership or user")(e)
-                        }
-                    })?;
-                Ok(())
-            }
-
-            pub(crate) async fn checkin_link(
-                pool: &Pool,
-                id: &LinkId,
-            ) -> Result<Option<CheckinLink>, StoreError> {
-                let row: Option<sql::LinkRow> = sqlx::query_as(sql::LINK)
-                    .bind(id.as_str())
-                    .fetch_optional(pool)
-                    .await?;
-                Ok(row.map(CheckinLink::from))
-            }
-        }
-    };
+/// Uses up a single-use link inside the caller's transaction, or
+/// says why it cannot be used.
+async fn use_link(
+    conn: &mut Conn,
+    link: &LinkId,
+    partnership: &PartnershipId,
+    occurrence: Timestamp,
+    user: &UserId,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let used = query(USE_LINK)
+        .bind(now.as_millisecond())
+        .bind(link.as_str())
+        .bind(partnership.as_str())
+        .bind(occurrence.as_millisecond())
+        .bind(user.as_str())
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    if used > 0 {
+        return Ok(());
+    }
+    let row: Option<LinkRow> = query_as(LINK)
+        .bind(link.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    let problem = link_problem(row, partnership, occurrence.as_millisecond(), user);
+    Err(problem.into())
 }
-pub(crate) use queries;
+
+/// Fails with [`StoreError::NotFound`] unless the partnership
+/// exists.
+async fn partnership_exists(
+    conn: &mut Conn,
+    partnership: &PartnershipId,
+) -> Result<(), StoreError> {
+    let count: i64 = query_scalar(PARTNERSHIP_EXISTS)
+        .bind(partnership.as_str())
+        .fetch_one(&mut *conn)
+        .await?;
+    if count == 0 {
+        return Err(StoreError::NotFound("partnership"));
+    }
+    Ok(())
+}
+
+/// Logs consequences fired at `now`.
+async fn log_consequences(
+    conn: &mut Conn,
+    partnership: &PartnershipId,
+    entries: &[NewConsequence<'_>],
+    now: Timestamp,
+) -> Result<u64, StoreError> {
+    let mut logged = 0;
+    for c in entries {
+        logged += query(INSERT_CONSEQUENCE)
+            .bind(partnership.as_str())
+            .bind(c.occurrence.as_millisecond())
+            .bind(c.kind.as_str())
+            .bind(c.party)
+            .bind(c.misses)
+            .bind(c.response)
+            .bind(now.as_millisecond())
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok(logged)
+}
+
+/// Locks the partnership for the rest of the transaction, or
+/// fails with [`StoreError::NotFound`].
+pub(crate) async fn lock_partnership(
+    conn: &mut Conn,
+    partnership: &PartnershipId,
+) -> Result<(), StoreError> {
+    let row: Option<PartnershipRow> = query_as(conn.dialect().lock_partnership())
+        .bind(partnership.as_str())
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(drop).ok_or(StoreError::NotFound("partnership"))
+}
+
+pub(crate) async fn save_preparation(
+    pool: &Pool,
+    new: &NewPreparation<'_>,
+) -> Result<(), StoreError> {
+    let mut tx = begin_write(pool).await?;
+    partnership_exists(&mut tx, new.partnership).await?;
+    if let Some(link) = new.link {
+        use_link(
+            &mut tx,
+            link,
+            new.partnership,
+            new.occurrence,
+            new.user,
+            new.now,
+        )
+        .await?;
+    }
+    query(SAVE_PREPARATION)
+        .bind(new.partnership.as_str())
+        .bind(new.occurrence.as_millisecond())
+        .bind(new.user.as_str())
+        .bind(new.committed)
+        .bind(new.happened)
+        .bind(new.want)
+        .bind(new.now.as_millisecond())
+        .execute(&mut tx)
+        .await
+        .map_err(missing("user"))?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn preparations(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    occurrence: Timestamp,
+) -> Result<Vec<Preparation>, StoreError> {
+    let rows: Vec<PreparationRow> = query_as(PREPARATIONS)
+        .bind(partnership.as_str())
+        .bind(occurrence.as_millisecond())
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(Preparation::from).collect())
+}
+
+pub(crate) async fn record_checkin(
+    pool: &Pool,
+    new: &NewCheckin<'_>,
+    keyed: Option<&Keyed<Checkin>>,
+) -> Result<Checkin, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    check_key(&mut tx, keyed).await?;
+    // Recording and logging a missed check-in for this
+    // partnership queue here, one after the other.
+    lock_partnership(&mut tx, new.partnership).await?;
+    let inserted = query(INSERT_CHECKIN)
+        .bind(new.partnership.as_str())
+        .bind(new.occurrence.as_millisecond())
+        .bind(new.version)
+        .bind(new.record)
+        .bind(new.recorded_by.as_str())
+        .bind(new.now.as_millisecond())
+        .execute(&mut tx)
+        .await
+        .map_err(missing("user"))?
+        .rows_affected();
+    if inserted == 0 {
+        return Err(StoreError::Conflict("a check-in for this occurrence"));
+    }
+    if let Some(note) = &new.note {
+        query(INSERT_NOTE)
+            .bind(NoteId::random().as_str())
+            .bind(new.partnership.as_str())
+            .bind(new.occurrence.as_millisecond())
+            .bind(new.recorded_by.as_str())
+            .bind(note.private)
+            .bind(note.body)
+            .bind(new.now.as_millisecond())
+            .execute(&mut tx)
+            .await?;
+    }
+    log_consequences(&mut tx, new.partnership, new.consequences, new.now).await?;
+    super::outbox::insert_rows(&mut tx, new.notifications).await?;
+    if let Some(link) = new.link {
+        use_link(
+            &mut tx,
+            link,
+            new.partnership,
+            new.occurrence,
+            new.recorded_by,
+            new.now,
+        )
+        .await?;
+    }
+    let recorded = Checkin {
+        occurrence: from_millis(new.occurrence.as_millisecond()),
+        version: new.version,
+        record: new.record.to_owned(),
+        recorded_by: new.recorded_by.clone(),
+        recorded_at: from_millis(new.now.as_millisecond()),
+    };
+    answer_key(&mut tx, keyed, &recorded).await?;
+    tx.commit().await?;
+    Ok(recorded)
+}
+
+pub(crate) async fn checkin(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    occurrence: Timestamp,
+) -> Result<Option<Checkin>, StoreError> {
+    let row: Option<CheckinRow> = query_as(CHECKIN)
+        .bind(partnership.as_str())
+        .bind(occurrence.as_millisecond())
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(Checkin::from))
+}
+
+pub(crate) async fn checkins(
+    pool: &Pool,
+    partnership: &PartnershipId,
+) -> Result<Vec<Checkin>, StoreError> {
+    let rows: Vec<CheckinRow> = query_as(CHECKINS)
+        .bind(partnership.as_str())
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(Checkin::from).collect())
+}
+
+pub(crate) async fn add_note(
+    pool: &Pool,
+    new: &NewNote<'_>,
+    keyed: Option<&Keyed<Note>>,
+) -> Result<Note, StoreError> {
+    let id = NoteId::random();
+    let mut tx = begin_write(pool).await?;
+    check_key(&mut tx, keyed).await?;
+    let recorded: i64 = query_scalar(CHECKIN_EXISTS)
+        .bind(new.partnership.as_str())
+        .bind(new.occurrence.as_millisecond())
+        .fetch_one(&mut tx)
+        .await?;
+    if recorded == 0 {
+        return Err(StoreError::NotFound("check-in"));
+    }
+    query(INSERT_NOTE)
+        .bind(id.as_str())
+        .bind(new.partnership.as_str())
+        .bind(new.occurrence.as_millisecond())
+        .bind(new.author.as_str())
+        .bind(new.private)
+        .bind(new.body)
+        .bind(new.now.as_millisecond())
+        .execute(&mut tx)
+        .await
+        .map_err(missing("user"))?;
+    let note = Note {
+        id,
+        occurrence: from_millis(new.occurrence.as_millisecond()),
+        author: new.author.clone(),
+        private: new.private,
+        body: new.body.to_owned(),
+        created_at: from_millis(new.now.as_millisecond()),
+    };
+    answer_key(&mut tx, keyed, &note).await?;
+    tx.commit().await?;
+    Ok(note)
+}
+
+pub(crate) async fn notes(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    occurrence: Timestamp,
+    viewer: &UserId,
+) -> Result<Vec<Note>, StoreError> {
+    let rows: Vec<NoteRow> = query_as(NOTES)
+        .bind(partnership.as_str())
+        .bind(occurrence.as_millisecond())
+        .bind(viewer.as_str())
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(Note::from).collect())
+}
+
+pub(crate) async fn consequence_log(
+    pool: &Pool,
+    partnership: &PartnershipId,
+) -> Result<Vec<ConsequenceEntry>, StoreError> {
+    let rows: Vec<ConsequenceRow> = query_as(CONSEQUENCE_LOG)
+        .bind(partnership.as_str())
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(ConsequenceEntry::try_from).collect()
+}
+
+pub(crate) async fn record_missed_checkin(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    consequence: &NewConsequence<'_>,
+    notifications: &[NewNotification],
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    lock_partnership(&mut tx, partnership).await?;
+    let recorded: i64 = query_scalar(CHECKIN_EXISTS)
+        .bind(partnership.as_str())
+        .bind(consequence.occurrence.as_millisecond())
+        .fetch_one(&mut tx)
+        .await?;
+    if recorded > 0 {
+        return Ok(false);
+    }
+    let missed = NewConsequence {
+        kind: ConsequenceKind::MissedCheckin,
+        ..consequence.clone()
+    };
+    // The unique index on missed check-ins decides, even
+    // without the lock above.
+    let logged = log_consequences(&mut tx, partnership, std::slice::from_ref(&missed), now).await?;
+    if logged == 0 {
+        return Ok(false);
+    }
+    super::outbox::insert_rows(&mut tx, notifications).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(crate) async fn create_checkin_link(
+    pool: &Pool,
+    new: &NewCheckinLink<'_>,
+) -> Result<(), StoreError> {
+    query(INSERT_LINK)
+        .bind(new.id.as_str())
+        .bind(new.partnership.as_str())
+        .bind(new.occurrence.as_millisecond())
+        .bind(new.user.as_str())
+        .bind(new.now.as_millisecond())
+        .bind(new.expires_at.as_millisecond())
+        .execute(pool)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict("a check-in link with this id")
+            } else {
+                missing("partnership or user")(e)
+            }
+        })?;
+    Ok(())
+}
+
+pub(crate) async fn checkin_link(
+    pool: &Pool,
+    id: &LinkId,
+) -> Result<Option<CheckinLink>, StoreError> {
+    let row: Option<LinkRow> = query_as(LINK)
+        .bind(id.as_str())
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(CheckinLink::from))
+}

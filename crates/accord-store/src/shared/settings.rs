@@ -1,7 +1,6 @@
 //! Per-person settings for a running agreement (how to be notified, the
-//! calendar feed token) and the secrets every app process shares. Their
-//! SQL and the `queries!` macro writing their functions for one dialect
-//! (see [`super`]).
+//! calendar feed token) and the secrets every app process shares. Their SQL
+//! and the functions that run them on both databases (see [`super`]).
 
 pub(crate) const NOTIFICATION_SETTINGS: &str = "SELECT email, webhook_url, webhook_secret \
      FROM notification_settings WHERE user_id = $1";
@@ -27,128 +26,113 @@ pub(crate) const INSERT_SECRET: &str =
     "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
 pub(crate) const SECRET: &str = "SELECT value FROM server_secrets WHERE name = $1";
 
-/// Writes module `settings` with this part's query functions into the
-/// dialect module that expands it.
-macro_rules! queries {
-    () => {
-        /// Notification settings, calendar feed tokens, server secrets.
-        pub(crate) mod settings {
-            use jiff::Timestamp;
+use jiff::Timestamp;
 
-            use super::Pool;
-            use $crate::shared::accounts::UserRow;
-            use $crate::shared::settings as sql;
-            use $crate::shared::{from_millis, is_unique_violation, missing};
-            use $crate::{NotificationSettings, StoreError, TokenHash, User, UserId};
+use crate::shared::accounts::UserRow;
+use crate::shared::{from_millis, is_unique_violation, missing};
+use crate::sql::{Pool, query, query_as, query_scalar};
+use crate::{NotificationSettings, StoreError, TokenHash, User, UserId};
 
-            pub(crate) async fn notification_settings(
-                pool: &Pool,
-                user: &UserId,
-            ) -> Result<NotificationSettings, StoreError> {
-                let row: Option<(bool, Option<String>, Option<String>)> =
-                    sqlx::query_as(sql::NOTIFICATION_SETTINGS)
-                        .bind(user.as_str())
-                        .fetch_optional(pool)
-                        .await?;
-                Ok(row
-                    .map(
-                        |(email, webhook_url, webhook_secret)| NotificationSettings {
-                            email,
-                            webhook_url,
-                            webhook_secret,
-                        },
-                    )
-                    .unwrap_or_default())
-            }
-
-            pub(crate) async fn set_notification_settings(
-                pool: &Pool,
-                user: &UserId,
-                settings: &NotificationSettings,
-                now: Timestamp,
-            ) -> Result<(), StoreError> {
-                sqlx::query(sql::SET_NOTIFICATION_SETTINGS)
-                    .bind(user.as_str())
-                    .bind(settings.email)
-                    .bind(settings.webhook_url.as_deref())
-                    .bind(settings.webhook_secret.as_deref())
-                    .bind(now.as_millisecond())
-                    .execute(pool)
-                    .await
-                    .map_err(missing("user"))?;
-                Ok(())
-            }
-
-            pub(crate) async fn set_calendar_token(
-                pool: &Pool,
-                user: &UserId,
-                token: Option<&TokenHash>,
-                now: Timestamp,
-            ) -> Result<(), StoreError> {
-                let Some(token) = token else {
-                    sqlx::query(sql::DELETE_CALENDAR_TOKEN)
-                        .bind(user.as_str())
-                        .execute(pool)
-                        .await?;
-                    return Ok(());
-                };
-                sqlx::query(sql::SET_CALENDAR_TOKEN)
-                    .bind(user.as_str())
-                    .bind(token.as_str())
-                    .bind(now.as_millisecond())
-                    .execute(pool)
-                    .await
-                    .map_err(|e| {
-                        if is_unique_violation(&e) {
-                            StoreError::Conflict("a calendar feed with this token")
-                        } else {
-                            missing("user")(e)
-                        }
-                    })?;
-                Ok(())
-            }
-
-            pub(crate) async fn calendar_user(
-                pool: &Pool,
-                token: &TokenHash,
-            ) -> Result<Option<User>, StoreError> {
-                let row: Option<UserRow> = sqlx::query_as(sql::CALENDAR_USER)
-                    .bind(token.as_str())
-                    .fetch_optional(pool)
-                    .await?;
-                Ok(row.map(User::from))
-            }
-
-            pub(crate) async fn calendar_since(
-                pool: &Pool,
-                user: &UserId,
-            ) -> Result<Option<Timestamp>, StoreError> {
-                let since: Option<i64> = sqlx::query_scalar(sql::CALENDAR_SINCE)
-                    .bind(user.as_str())
-                    .fetch_optional(pool)
-                    .await?;
-                Ok(since.map(from_millis))
-            }
-
-            pub(crate) async fn server_secret(
-                pool: &Pool,
-                name: &str,
-                candidate: &str,
-            ) -> Result<String, StoreError> {
-                // Whoever inserts first, every caller then reads that one:
-                // secrets are never changed or deleted.
-                sqlx::query(sql::INSERT_SECRET)
-                    .bind(name)
-                    .bind(candidate)
-                    .execute(pool)
-                    .await?;
-                let stored: String = sqlx::query_scalar(sql::SECRET)
-                    .bind(name)
-                    .fetch_one(pool)
-                    .await?;
-                Ok(stored)
-            }
-        }
-    };
+pub(crate) async fn notification_settings(
+    pool: &Pool,
+    user: &UserId,
+) -> Result<NotificationSettings, StoreError> {
+    let row: Option<(bool, Option<String>, Option<String>)> = query_as(NOTIFICATION_SETTINGS)
+        .bind(user.as_str())
+        .fetch_optional(pool)
+        .await?;
+    Ok(row
+        .map(
+            |(email, webhook_url, webhook_secret)| NotificationSettings {
+                email,
+                webhook_url,
+                webhook_secret,
+            },
+        )
+        .unwrap_or_default())
 }
-pub(crate) use queries;
+
+pub(crate) async fn set_notification_settings(
+    pool: &Pool,
+    user: &UserId,
+    settings: &NotificationSettings,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    query(SET_NOTIFICATION_SETTINGS)
+        .bind(user.as_str())
+        .bind(settings.email)
+        .bind(settings.webhook_url.as_deref())
+        .bind(settings.webhook_secret.as_deref())
+        .bind(now.as_millisecond())
+        .execute(pool)
+        .await
+        .map_err(missing("user"))?;
+    Ok(())
+}
+
+pub(crate) async fn set_calendar_token(
+    pool: &Pool,
+    user: &UserId,
+    token: Option<&TokenHash>,
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let Some(token) = token else {
+        query(DELETE_CALENDAR_TOKEN)
+            .bind(user.as_str())
+            .execute(pool)
+            .await?;
+        return Ok(());
+    };
+    query(SET_CALENDAR_TOKEN)
+        .bind(user.as_str())
+        .bind(token.as_str())
+        .bind(now.as_millisecond())
+        .execute(pool)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict("a calendar feed with this token")
+            } else {
+                missing("user")(e)
+            }
+        })?;
+    Ok(())
+}
+
+pub(crate) async fn calendar_user(
+    pool: &Pool,
+    token: &TokenHash,
+) -> Result<Option<User>, StoreError> {
+    let row: Option<UserRow> = query_as(CALENDAR_USER)
+        .bind(token.as_str())
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(User::from))
+}
+
+pub(crate) async fn calendar_since(
+    pool: &Pool,
+    user: &UserId,
+) -> Result<Option<Timestamp>, StoreError> {
+    let since: Option<i64> = query_scalar(CALENDAR_SINCE)
+        .bind(user.as_str())
+        .fetch_optional(pool)
+        .await?;
+    Ok(since.map(from_millis))
+}
+
+pub(crate) async fn server_secret(
+    pool: &Pool,
+    name: &str,
+    candidate: &str,
+) -> Result<String, StoreError> {
+    // Whoever inserts first, every caller then reads that one:
+    // secrets are never changed or deleted.
+    query(INSERT_SECRET)
+        .bind(name)
+        .bind(candidate)
+        .execute(pool)
+        .await?;
+    let stored: String = query_scalar(SECRET).bind(name).fetch_one(pool).await?;
+    Ok(stored)
+}
