@@ -237,10 +237,13 @@ def run(backend, url, seconds, out):
 
 
 def main():
+    global BIN
     ap = argparse.ArgumentParser()
     ap.add_argument("--postgres", help="a PostgreSQL URL whose database the run may fill")
     ap.add_argument("--seconds", type=int, default=15)
+    ap.add_argument("--bin", default=BIN, help="the accord binary (default: %(default)s)")
     a = ap.parse_args()
+    BIN = a.bin
     for tool in ("wrk", "strace"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is missing: apt-get install wrk strace")
