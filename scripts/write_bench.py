@@ -26,7 +26,7 @@ Run from the repository root, after `cargo build --release`:
 Needs wrk and strace (`apt-get install wrk strace`). Results are printed
 and written to target/write-bench.md. About 2 minutes.
 """
-import argparse, http.client, json, os, re, shutil, signal, socket, sqlite3
+import argparse, collections, http.client, json, os, re, shutil, signal, socket, sqlite3
 import subprocess, sys, tempfile, time, urllib.parse
 
 BIN = "target/release/accord"
@@ -199,7 +199,9 @@ def run(backend, url, seconds, out):
     cmd = [BIN, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", data, "--no-worker"]
     if url:
         cmd += ["--database-url", url]
-    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log_path = os.path.join(data, "server.log")
+    log = open(log_path, "w")
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
     try:
         api = Api(port)
         for _ in range(100):
@@ -219,6 +221,7 @@ def run(backend, url, seconds, out):
                                       stderr=subprocess.DEVNULL)
             time.sleep(0.5)
             cpu0 = cpu_seconds(server.pid)
+            mark = os.path.getsize(log_path)
             r = wrk(port, conns, seconds, lua, (f"run{conns}", notes, auth), notes)
             cpu = cpu_seconds(server.pid) - cpu0
             strace.send_signal(signal.SIGINT)
@@ -226,6 +229,16 @@ def run(backend, url, seconds, out):
             time.sleep(0.2)
             syncs = sum(int(m.group(1)) for m in re.finditer(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?f(?:data)?sync",
                                                                open(os.path.join(data, "strace.txt")).read(), re.M))
+            # What the server answered, from its request log: wrk only
+            # counts the answers that were not 2xx.
+            with open(log_path) as f:
+                f.seek(mark)
+                logged = f.read()
+            statuses = collections.Counter(re.findall(r'"status":(\d+)', logged))
+            trouble = next((l for l in logged.splitlines() if '"level":"ERROR"' in l or '"level":"WARN"' in l), None)
+            if trouble:
+                print("first warning or error:", trouble[:500], flush=True)
+            r["statuses"] = " ".join(f"{k}×{v}" for k, v in sorted(statuses.items()) if not k.startswith("2"))
             r.update(backend=backend, conns=conns, cpu_ms=cpu * 1000 / max(r["total"], 1),
                      fsyncs=syncs / max(r["total"], 1), floor=floor["rps"], rss=rss_mb(server.pid))
             out.append(r)
@@ -257,12 +270,12 @@ def main():
              f"Bare SQLite insert loop (WAL, synchronous = FULL): {one:,.0f} rows/s at 1 row per commit, "
              f"{hundred:,.0f} at 100 rows per commit.", "",
              "| Database | Connections | Writes/s | p50 ms | p99 ms | non-2xx | server CPU ms/write | fsyncs/write | "
-             "`/healthz` floor req/s | of floor | of bare 1/commit | RSS MB |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "`/healthz` floor req/s | of floor | of bare 1/commit | RSS MB | other answers |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in out:
         lines.append(f"| {r['backend']} | {r['conns']} | {r['rps']:,.0f} | {r['p50']:.1f} | {r['p99']:.1f} | {r['bad']} | "
                      f"{r['cpu_ms']:.2f} | {r['fsyncs']:.2f} | {r['floor']:,.0f} | {r['rps'] / r['floor']:.1%} | "
-                     f"{r['rps'] / one:.1%} | {r['rss']:.0f} |")
+                     f"{r['rps'] / one:.1%} | {r['rss']:.0f} | {r['statuses'] or '—'} |")
     text = "\n".join(lines) + "\n"
     print(text)
     os.makedirs("target", exist_ok=True)

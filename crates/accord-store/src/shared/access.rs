@@ -34,7 +34,7 @@ pub(crate) const INSERT_API_TOKEN: &str =
 pub(crate) const API_TOKENS: &str = "SELECT id, label, created_at, last_used_at FROM api_tokens \
      WHERE user_id = $1 ORDER BY created_at, id";
 pub(crate) const USER_BY_API_TOKEN: &str = "SELECT u.id, u.email, u.name, u.password_hash, \
-     u.created_at \
+     u.created_at, t.last_used_at \
      FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token = $1";
 /// Notes a use of token `$1` at `$2`, unless one was noted since `$3`.
 pub(crate) const NOTE_API_TOKEN_USE: &str = "UPDATE api_tokens SET last_used_at = $2 \
@@ -110,6 +110,14 @@ use crate::shared::{corrupt, is_unique_violation, missing};
 use crate::sql::{Conn, Pool, begin_write, query, query_as, query_scalar};
 use crate::{Keyed, StoreError, StoredResponse, TokenHash, User, UserId};
 
+/// An API token's account, with when the token's use was last noted.
+#[derive(sqlx::FromRow)]
+pub(crate) struct TokenUserRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    last_used_at: Option<i64>,
+}
+
 pub(crate) async fn create_api_token(
     pool: &Pool,
     token: &TokenHash,
@@ -149,21 +157,27 @@ pub(crate) async fn user_by_api_token(
     token: &TokenHash,
     now: Timestamp,
 ) -> Result<Option<User>, StoreError> {
-    let row: Option<UserRow> = query_as(USER_BY_API_TOKEN)
+    let Some(row): Option<TokenUserRow> = query_as(USER_BY_API_TOKEN)
         .bind(token.as_str())
         .fetch_optional(pool)
-        .await?;
-    if row.is_some() {
-        // A write at most once a minute per token: the check is
-        // in the statement, so most requests only read.
+        .await?
+    else {
+        return Ok(None);
+    };
+    // A write at most once a minute per token, and none otherwise: on
+    // SQLite even an UPDATE that matches no row takes the write lock, so
+    // every API request would queue behind every write. The statement
+    // checks again, for two requests noting the same minute at once.
+    let stale = before(now, TOKEN_USE_RESOLUTION);
+    if row.last_used_at.is_none_or(|at| at < stale) {
         query(NOTE_API_TOKEN_USE)
             .bind(token.as_str())
             .bind(now.as_millisecond())
-            .bind(before(now, TOKEN_USE_RESOLUTION))
+            .bind(stale)
             .execute(pool)
             .await?;
     }
-    Ok(row.map(User::from))
+    Ok(Some(row.user.into()))
 }
 
 pub(crate) async fn delete_api_token(
