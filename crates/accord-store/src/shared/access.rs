@@ -3,11 +3,14 @@
 //! has expired. Their SQL, row types, and the functions that run them on
 //! both databases (see [`super`]).
 
-use jiff::SignedDuration;
-
-use crate::{ApiToken, ApiTokenId};
-
 use super::from_millis;
+use crate::shared::accounts::UserRow;
+use crate::shared::{corrupt, is_unique_violation, missing};
+use crate::sql::{Conn, Pool, begin_write, query, query_as, query_scalar};
+use crate::{ApiToken, ApiTokenId};
+use crate::{Keyed, StoreError, StoredResponse, TokenHash, User, UserId};
+use jiff::SignedDuration;
+use jiff::Timestamp;
 
 /// A row of `api_tokens` as listed to its owner.
 #[derive(sqlx::FromRow)]
@@ -102,13 +105,6 @@ pub(crate) const IDEMPOTENT_RESPONSE: &str = "SELECT status, body, fingerprint F
 /// the primary key (and the write is rolled back).
 pub(crate) const INSERT_ANSWER: &str = "INSERT INTO idempotency \
      (user_id, key, status, body, created_at, fingerprint) VALUES ($1, $2, $3, $4, $5, $6)";
-
-use jiff::Timestamp;
-
-use crate::shared::accounts::UserRow;
-use crate::shared::{corrupt, is_unique_violation, missing};
-use crate::sql::{Conn, Pool, begin_write, query, query_as, query_scalar};
-use crate::{Keyed, StoreError, StoredResponse, TokenHash, User, UserId};
 
 /// An API token's account, with when the token's use was last noted.
 #[derive(sqlx::FromRow)]

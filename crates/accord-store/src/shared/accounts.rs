@@ -1,9 +1,12 @@
 //! Accounts, passwords, sessions and password resets: their SQL, row types,
 //! and the functions that run them on both databases (see [`super`]).
 
-use crate::{Session, User, UserId};
-
 use super::from_millis;
+use crate::shared::{is_unique_violation, missing, normal_email};
+use crate::sql::{Conn, Pool, begin_write, query, query_as};
+use crate::{NewSession, NewUser, StoreError, TokenHash};
+use crate::{Session, User, UserId};
+use jiff::Timestamp;
 
 /// A row of `users`, as both databases return it.
 #[derive(sqlx::FromRow)]
@@ -71,12 +74,6 @@ pub(crate) const TAKE_RESET_TOKEN: &str =
 pub(crate) const DELETE_SESSIONS_OF: &str = "DELETE FROM sessions WHERE user_id = $1";
 pub(crate) const DELETE_RESET_TOKENS_OF: &str = "DELETE FROM reset_tokens WHERE user_id = $1";
 pub(crate) const DELETE_API_TOKENS_OF: &str = "DELETE FROM api_tokens WHERE user_id = $1";
-
-use jiff::Timestamp;
-
-use crate::shared::{is_unique_violation, missing, normal_email};
-use crate::sql::{Conn, Pool, begin_write, query, query_as};
-use crate::{NewSession, NewUser, StoreError, TokenHash};
 
 pub(crate) async fn create_user(pool: &Pool, new: &NewUser<'_>) -> Result<User, StoreError> {
     let id = UserId::random();

@@ -4,9 +4,12 @@
 //! signatures. Their SQL, row types, and the functions that run them on both
 //! databases (see [`super`]).
 
-use crate::{Signature, UserId, Version};
-
 use super::from_millis;
+use crate::shared::partnerships::PartnershipRow;
+use crate::sql::{Pool, begin_read, begin_write, query, query_as, query_scalar};
+use crate::{PartnershipId, Signed, StoreError};
+use crate::{Signature, UserId, Version};
+use jiff::Timestamp;
 
 /// A row of `versions`.
 #[derive(sqlx::FromRow)]
@@ -89,12 +92,6 @@ pub(crate) const VERSION: &str = "SELECT number, draft_revision, toml, created_a
 pub(crate) const VERSION_SIGNATURES: &str = "SELECT s.number, s.user_id, u.name, s.signed_at \
      FROM signatures s JOIN users u ON u.id = s.user_id \
      WHERE s.partnership_id = $1 AND s.number = $2 ORDER BY s.signed_at, u.name, s.user_id";
-
-use jiff::Timestamp;
-
-use crate::shared::partnerships::PartnershipRow;
-use crate::sql::{Pool, begin_read, begin_write, query, query_as, query_scalar};
-use crate::{PartnershipId, Signed, StoreError};
 
 pub(crate) async fn save_draft(
     pool: &Pool,

@@ -12,12 +12,17 @@
 //! its database's collation, which may differ (`a_c` before `a.b`), and a
 //! partnership moved between the two must export the same bytes.
 
-use crate::StoreError;
-use crate::export::{ExportedPause, ExportedPreparation};
-
-use super::from_millis;
-
 pub(crate) use super::export_read::Read;
+use super::from_millis;
+use crate::StoreError;
+use crate::export::{Export, ExportScope, Imported, NO_PASSWORD, Progress, Scope};
+use crate::export::{ExportedPause, ExportedPreparation};
+use crate::shared::{accounts, drafts, normal_email, partnerships, role, running};
+use crate::sql::{Conn, Pool, begin_read, begin_write, query, query_as, query_scalar};
+use crate::{
+    Checkin, ConsequenceEntry, Member, Note, Partnership, PartnershipId, Role, User, UserId,
+};
+use jiff::Timestamp;
 
 /// A row of `pauses` with everything an export keeps (the domain's
 /// [`crate::Pause`] leaves out who withdrew it).
@@ -140,15 +145,6 @@ pub(crate) fn taken(what: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
         }
     }
 }
-
-use jiff::Timestamp;
-
-use crate::export::{Export, ExportScope, Imported, NO_PASSWORD, Progress, Scope};
-use crate::shared::{accounts, drafts, normal_email, partnerships, role, running};
-use crate::sql::{Conn, Pool, begin_read, begin_write, query, query_as, query_scalar};
-use crate::{
-    Checkin, ConsequenceEntry, Member, Note, Partnership, PartnershipId, Role, User, UserId,
-};
 
 /// The account with this id, inside the caller's transaction.
 async fn user(conn: &mut Conn, id: &str) -> Result<Option<User>, StoreError> {

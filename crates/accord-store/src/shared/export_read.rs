@@ -9,10 +9,7 @@
 //! it by its database's collation and SQLite by bytes, and the two orders
 //! differ (`a_c@…` before `a.b@…` in most locales, after it in bytes).
 
-use std::collections::BTreeSet;
-
-use jiff::Timestamp;
-
+use super::{corrupt, from_millis};
 use crate::export::{
     Export, ExportedCheckin, ExportedConsequence, ExportedMember, ExportedNote,
     ExportedPartnership, ExportedPause, ExportedPreparation, ExportedSignature, ExportedVersion,
@@ -21,8 +18,8 @@ use crate::export::{
 use crate::{
     Checkin, ConsequenceEntry, Member, Note, Partnership, Role, StoreError, User, Version,
 };
-
-use super::{corrupt, from_millis};
+use jiff::Timestamp;
+use std::collections::BTreeSet;
 
 /// Everything read for an export, before it becomes the document.
 pub(crate) struct Read {

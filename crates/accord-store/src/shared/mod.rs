@@ -8,6 +8,9 @@
 //! partnership's row, claiming outbox rows, taking an idempotency key) are
 //! chosen by [`crate::sql::Dialect`].
 
+use crate::{Role, StoreError};
+use jiff::Timestamp;
+
 pub(crate) mod access;
 pub(crate) mod accounts;
 pub(crate) mod drafts;
@@ -19,10 +22,6 @@ pub(crate) mod pauses;
 pub(crate) mod prepared;
 pub(crate) mod running;
 pub(crate) mod settings;
-
-use jiff::Timestamp;
-
-use crate::{Role, StoreError};
 
 /// Unix milliseconds to a timestamp; out-of-range values (only a corrupted
 /// row has them) become the epoch rather than a panic.

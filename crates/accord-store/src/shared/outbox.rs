@@ -15,9 +15,12 @@
 //! forward with a compare-and-set so that two planners never both plan the
 //! same stretch; signing a new version deletes it (see `drafts`).
 
-use crate::{Channel, OutboxId, Outgoing, PartnershipId, StoreError, UserId};
-
 use super::{corrupt, from_millis};
+use crate::shared::missing;
+use crate::sql::{Conn, Pool, begin_write, query, query_as, query_scalar};
+use crate::{Channel, OutboxId, Outgoing, PartnershipId, StoreError, UserId};
+use crate::{NewNotification, OutboxCounts, PlanSave};
+use jiff::{SignedDuration, Timestamp};
 
 /// An outbox row as a claim returns it.
 #[derive(sqlx::FromRow)]
@@ -175,12 +178,6 @@ pub(crate) fn lease_until(now: jiff::Timestamp, lease: jiff::SignedDuration) -> 
 pub(crate) fn count(n: i64) -> Result<u64, StoreError> {
     u64::try_from(n).map_err(|_| corrupt(format!("negative count {n}")))
 }
-
-use jiff::{SignedDuration, Timestamp};
-
-use crate::shared::missing;
-use crate::sql::{Conn, Pool, begin_write, query, query_as, query_scalar};
-use crate::{NewNotification, OutboxCounts, PlanSave};
 
 /// Inserts outbox rows inside the caller's transaction,
 /// returning how many were new.

@@ -2,11 +2,15 @@
 //! SQL, row types, and the functions that run them on both databases (see
 //! [`super`]).
 
+use super::{from_millis, role};
+use crate::shared::access::{answer_key, check_key};
+use crate::shared::{missing, normal_email};
+use crate::sql::{Pool, begin_write, query, query_as, query_scalar};
 use crate::{
     Invitation, InvitationId, Member, Membership, Partnership, PartnershipId, StoreError, UserId,
 };
-
-use super::{from_millis, role};
+use crate::{InvitationProblem, Keyed, NewInvitation, NewPartnership, Role, TokenHash};
+use jiff::Timestamp;
 
 /// A row of `partnerships`.
 #[derive(sqlx::FromRow)]
@@ -174,13 +178,6 @@ pub(crate) const WITHDRAW_INVITATION: &str = "DELETE FROM invitations \
 /// Ends a coach's membership (never a partner's).
 pub(crate) const REMOVE_COACH: &str = "DELETE FROM memberships \
      WHERE partnership_id = $1 AND user_id = $2 AND role = 'coach'";
-
-use jiff::Timestamp;
-
-use crate::shared::access::{answer_key, check_key};
-use crate::shared::{missing, normal_email};
-use crate::sql::{Pool, begin_write, query, query_as, query_scalar};
-use crate::{InvitationProblem, Keyed, NewInvitation, NewPartnership, Role, TokenHash};
 
 pub(crate) async fn create_partnership(
     pool: &Pool,

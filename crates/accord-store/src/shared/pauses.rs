@@ -5,9 +5,13 @@
 //! Agreeing and withdrawing are single conditional updates, so two partners
 //! acting at once cannot both succeed where only one may.
 
-use crate::{Pause, PauseId, UserId};
-
 use super::from_millis;
+use crate::shared::access::{answer_key, check_key};
+use crate::shared::missing;
+use crate::sql::{Pool, begin_write, query, query_as, query_scalar};
+use crate::{Keyed, NewPause, PartnershipId, StoreError};
+use crate::{Pause, PauseId, UserId};
+use jiff::Timestamp;
 
 /// A row of `pauses`.
 #[derive(sqlx::FromRow)]
@@ -77,13 +81,6 @@ pub(crate) const WITHDRAW_PAUSE: &str = concat!(
      RETURNING ",
     pause_columns!()
 );
-
-use jiff::Timestamp;
-
-use crate::shared::access::{answer_key, check_key};
-use crate::shared::missing;
-use crate::sql::{Pool, begin_write, query, query_as, query_scalar};
-use crate::{Keyed, NewPause, PartnershipId, StoreError};
 
 pub(crate) async fn propose_pause(
     pool: &Pool,

@@ -4,13 +4,13 @@
 //! one query instead of one per check-in. Its SQL and the functions that run
 //! it on both databases (see [`super`]).
 
-/// Every (occurrence, person) with saved answers, oldest first.
-pub(crate) const PREPARED: &str = "SELECT occurrence, user_id FROM preparations \
-     WHERE partnership_id = $1 ORDER BY occurrence, user_id";
-
 use crate::shared::from_millis;
 use crate::sql::{Pool, query_as};
 use crate::{PartnershipId, Prepared, StoreError, UserId};
+
+/// Every (occurrence, person) with saved answers, oldest first.
+pub(crate) const PREPARED: &str = "SELECT occurrence, user_id FROM preparations \
+     WHERE partnership_id = $1 ORDER BY occurrence, user_id";
 
 pub(crate) async fn prepared(
     pool: &Pool,

@@ -7,12 +7,19 @@
 //! logging a missed one) lock the partnership first, so on PostgreSQL they
 //! queue like signing does; on SQLite the write transaction already does.
 
+use super::{corrupt, from_millis};
+use crate::shared::access::{answer_key, check_key};
+use crate::shared::partnerships::PartnershipRow;
+use crate::shared::{is_unique_violation, missing};
+use crate::sql::{Conn, Pool, begin_write, query, query_as, query_scalar};
 use crate::{
     Checkin, CheckinLink, ConsequenceEntry, ConsequenceKind, LinkId, Note, NoteId, PartnershipId,
     Preparation, StoreError, UserId,
 };
-
-use super::{corrupt, from_millis};
+use crate::{
+    Keyed, NewCheckin, NewCheckinLink, NewConsequence, NewNote, NewNotification, NewPreparation,
+};
+use jiff::Timestamp;
 
 /// A row of `preparations`.
 #[derive(sqlx::FromRow)]
@@ -215,16 +222,6 @@ pub(crate) fn link_problem(
         _ => Unknown,
     }
 }
-
-use jiff::Timestamp;
-
-use crate::shared::access::{answer_key, check_key};
-use crate::shared::partnerships::PartnershipRow;
-use crate::shared::{is_unique_violation, missing};
-use crate::sql::{Conn, Pool, begin_write, query, query_as, query_scalar};
-use crate::{
-    Keyed, NewCheckin, NewCheckinLink, NewConsequence, NewNote, NewNotification, NewPreparation,
-};
 
 /// Uses up a single-use link inside the caller's transaction, or
 /// says why it cannot be used.

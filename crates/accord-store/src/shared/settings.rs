@@ -2,6 +2,12 @@
 //! calendar feed token) and the secrets every app process shares. Their SQL
 //! and the functions that run them on both databases (see [`super`]).
 
+use crate::shared::accounts::UserRow;
+use crate::shared::{from_millis, is_unique_violation, missing};
+use crate::sql::{Pool, query, query_as, query_scalar};
+use crate::{NotificationSettings, StoreError, TokenHash, User, UserId};
+use jiff::Timestamp;
+
 pub(crate) const NOTIFICATION_SETTINGS: &str = "SELECT email, webhook_url, webhook_secret \
      FROM notification_settings WHERE user_id = $1";
 pub(crate) const SET_NOTIFICATION_SETTINGS: &str = "INSERT INTO notification_settings \
@@ -25,13 +31,6 @@ pub(crate) const CALENDAR_SINCE: &str = "SELECT created_at FROM calendar_tokens 
 pub(crate) const INSERT_SECRET: &str =
     "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING";
 pub(crate) const SECRET: &str = "SELECT value FROM server_secrets WHERE name = $1";
-
-use jiff::Timestamp;
-
-use crate::shared::accounts::UserRow;
-use crate::shared::{from_millis, is_unique_violation, missing};
-use crate::sql::{Pool, query, query_as, query_scalar};
-use crate::{NotificationSettings, StoreError, TokenHash, User, UserId};
 
 pub(crate) async fn notification_settings(
     pool: &Pool,
