@@ -73,6 +73,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::response::IntoResponse;
     use hyper_util::rt::{TokioIo, TokioTimer};
     use tower::ServiceExt;
 
@@ -107,7 +108,23 @@ pub async fn serve(
                 request
                     .extensions_mut()
                     .insert(axum::extract::ConnectInfo(peer));
-                app.clone().oneshot(request.map(axum::body::Body::new))
+                // Each request runs to its end in a task of its own, even
+                // when its client goes away. Dropped halfway, a request
+                // could leave a database connection inside a transaction
+                // that sqlx no longer tracks, and the pool would hand it
+                // to the next request, which then fails ("begin_with at
+                // non-zero transaction depth" on SQLite, "there is already
+                // a transaction in progress" on PostgreSQL).
+                let handled = tokio::spawn(app.clone().oneshot(request.map(axum::body::Body::new)));
+                async move {
+                    match handled.await {
+                        Ok(answered) => answered,
+                        Err(e) => {
+                            tracing::error!(%peer, error = %e, "a request's task ended without an answer");
+                            Ok(axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response())
+                        }
+                    }
+                }
             },
         );
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));

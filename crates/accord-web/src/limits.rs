@@ -72,8 +72,18 @@ pub async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
 pub async fn deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let limit = state.settings.request_timeout;
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
+    // The handler runs in a task of its own: past the deadline the client
+    // is answered, but the work is not cut off halfway (a transaction
+    // dropped mid-way could leave its connection unusable). A write that
+    // finishes late has taken effect; the client, told 503, retries with
+    // its key and is given the stored answer.
+    let handler = tokio::spawn(next.run(request));
+    match tokio::time::timeout(limit, handler).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(e)) => {
+            tracing::error!(path, error = %e, "a request's handler ended without an answer");
+            answer(&path, AppError::internal(e))
+        }
         Err(_) => {
             tracing::warn!(path, seconds = limit.as_secs_f64(), "request timed out");
             answer(&path, AppError::Timeout(limit))
