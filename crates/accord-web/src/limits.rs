@@ -77,8 +77,12 @@ pub async fn deadline(State(state): State<AppState>, request: Request, next: Nex
     // dropped mid-way could leave its connection unusable). A write that
     // finishes late has taken effect; the client, told 503, retries with
     // its key and is given the stored answer.
-    let handler = tokio::spawn(next.run(request));
-    match tokio::time::timeout(limit, handler).await {
+    //
+    // Not for ever, though: a handler still running a whole deadline after
+    // its answer (a client trickling its body, say) is stopped, so that no
+    // client can keep work alive on the server indefinitely.
+    let mut handler = tokio::spawn(next.run(request));
+    match tokio::time::timeout(limit, &mut handler).await {
         Ok(Ok(response)) => response,
         Ok(Err(e)) => {
             tracing::error!(path, error = %e, "a request's handler ended without an answer");
@@ -86,6 +90,11 @@ pub async fn deadline(State(state): State<AppState>, request: Request, next: Nex
         }
         Err(_) => {
             tracing::warn!(path, seconds = limit.as_secs_f64(), "request timed out");
+            let stop = handler.abort_handle();
+            tokio::spawn(async move {
+                tokio::time::sleep(limit).await;
+                stop.abort();
+            });
             answer(&path, AppError::Timeout(limit))
         }
     }
