@@ -110,11 +110,9 @@ impl<
 {
 }
 
-/// The repository traits, to call the store's methods on a `dyn Store`.
+/// [`Store`] and every repository trait, to call the store's methods on a
+/// concrete [`SqlStore`] (on a `dyn Store` they need no import).
 pub mod prelude {
     pub use crate::Store;
-    pub use crate::repos::{
-        Accounts, Drafts, Idempotency, Outbox, Partnerships, Pauses, Running, Sessions, Settings,
-        Transfer,
-    };
+    pub use crate::repos::*;
 }

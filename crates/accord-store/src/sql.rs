@@ -142,7 +142,6 @@ impl<'e> Executor<'e> for &'e mut Conn {
 #[derive(Debug, Clone)]
 pub(crate) enum Value {
     Int(Option<i64>),
-    Int4(Option<i32>),
     Text(Option<String>),
     Bool(Option<bool>),
 }
@@ -166,29 +165,15 @@ macro_rules! value_from {
     };
 }
 
-value_from!(Int: i64 => |v| v, u32 => i64::from);
-value_from!(Int4: i32 => |v| v);
+value_from!(Int: i64 => |v| v);
 value_from!(Bool: bool => |v| v);
 value_from!(Text: String => |v| v, &str => str::to_owned, &String => String::clone);
-
-impl From<&&str> for Value {
-    fn from(v: &&str) -> Self {
-        Value::Text(Some((*v).to_owned()))
-    }
-}
-
-impl From<&Option<String>> for Value {
-    fn from(v: &Option<String>) -> Self {
-        Value::Text(v.clone())
-    }
-}
 
 fn sqlite_args(values: Vec<Value>) -> Result<SqliteArguments<'static>, sqlx::error::BoxDynError> {
     let mut args = SqliteArguments::default();
     for v in values {
         match v {
             Value::Int(v) => args.add(v)?,
-            Value::Int4(v) => args.add(v)?,
             Value::Text(v) => args.add(v)?,
             Value::Bool(v) => args.add(v)?,
         }
@@ -201,7 +186,6 @@ fn postgres_args(values: Vec<Value>) -> Result<PgArguments, sqlx::error::BoxDynE
     for v in values {
         match v {
             Value::Int(v) => args.add(v)?,
-            Value::Int4(v) => args.add(v)?,
             Value::Text(v) => args.add(v)?,
             Value::Bool(v) => args.add(v)?,
         }

@@ -22,6 +22,8 @@ mod drafts;
 mod export;
 #[path = "conformance/export_fill.rs"]
 mod export_fill;
+#[path = "conformance/export_order.rs"]
+mod export_order;
 #[path = "conformance/keyed.rs"]
 mod keyed;
 #[path = "conformance/outbox.rs"]
@@ -335,8 +337,8 @@ async fn postgres_moves_a_partnership_to_a_fresh_database_and_from_sqlite() {
         let sqlite = SqlStore::open(&dir.path().join("accord.db")).await.unwrap();
         export::round_trip(&sqlite, &to).await;
         export::round_trip(&from, &sqlite).await;
-        export::text_order_survives_a_move(&sqlite, &to).await;
-        export::text_order_survives_a_move(&from, &sqlite).await;
+        export_order::text_order_survives_a_move(&sqlite, &to).await;
+        export_order::text_order_survives_a_move(&from, &sqlite).await;
     })
     .await;
     first.drop_now().await;
@@ -387,8 +389,8 @@ async fn postgres_orders_exports_by_bytes_under_a_locale_collation() {
         assert_ne!(locale, ["a.b", "a_c", "ab"]);
         let dir = tempfile::tempdir().unwrap();
         let sqlite = SqlStore::open(&dir.path().join("accord.db")).await.unwrap();
-        export::text_order_survives_a_move(&sqlite, &pg).await;
-        export::text_order_survives_a_move(&pg, &sqlite).await;
+        export_order::text_order_survives_a_move(&sqlite, &pg).await;
+        export_order::text_order_survives_a_move(&pg, &sqlite).await;
         export::round_trip(&sqlite, &pg).await;
     })
     .await;
