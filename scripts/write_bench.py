@@ -15,15 +15,18 @@ SQLite insert loop in this process with the server's durability (WAL,
 size of a note and its stored answer.
 
 Also read: the server's CPU time per request (from /proc/PID/stat), its
-fsync and fdatasync calls per request (strace with a seccomp filter, which
-stops the process only on those two calls), and its RSS after the runs.
+fsync and fdatasync calls per request (counted by the kernel's syscall
+tracepoints through `perf stat`, which never stops the process: strace
+did, on every fsync, and since SQLite's writers take turns that stop
+lengthened every turn and halved the rate measured), and its RSS after the
+runs.
 
 Run from the repository root, after `cargo build --release`:
 
     python3 scripts/write_bench.py                # SQLite
     python3 scripts/write_bench.py --postgres URL # PostgreSQL too
 
-Needs wrk and strace (`apt-get install wrk strace`). Results are printed
+Needs wrk and perf (`apt-get install wrk linux-perf`). Results are printed
 and written to target/write-bench.md. About 2 minutes.
 """
 import argparse, collections, http.client, json, os, re, shutil, signal, socket, sqlite3
@@ -216,19 +219,20 @@ def run(backend, url, seconds, out):
         floor = wrk(port, 16, 5)
         for conns in (16, 64):
             wrk(port, conns, 2, lua, (f"warm{conns}", notes, auth), notes)
-            strace = subprocess.Popen(["strace", "-f", "-c", "--seccomp-bpf", "-e", "trace=fsync,fdatasync",
-                                       "-p", str(server.pid), "-o", os.path.join(data, "strace.txt")],
-                                      stderr=subprocess.DEVNULL)
+            counts = os.path.join(data, "syncs.txt")
+            syncer = subprocess.Popen(["perf", "stat", "-x,", "-e", "syscalls:sys_enter_fsync",
+                                       "-e", "syscalls:sys_enter_fdatasync", "-p", str(server.pid), "-o", counts],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(0.5)
             cpu0 = cpu_seconds(server.pid)
             mark = os.path.getsize(log_path)
             r = wrk(port, conns, seconds, lua, (f"run{conns}", notes, auth), notes)
             cpu = cpu_seconds(server.pid) - cpu0
-            strace.send_signal(signal.SIGINT)
-            strace.wait()
+            syncer.send_signal(signal.SIGINT)
+            syncer.wait()
             time.sleep(0.2)
-            syncs = sum(int(m.group(1)) for m in re.finditer(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?f(?:data)?sync",
-                                                               open(os.path.join(data, "strace.txt")).read(), re.M))
+            syncs = sum(int(m.group(1)) for m in re.finditer(r"^(\d+),,syscalls:sys_enter_f(?:data)?sync",
+                                                               open(counts).read(), re.M))
             # What the server answered, from its request log: wrk only
             # counts the answers that were not 2xx.
             with open(log_path) as f:
@@ -257,9 +261,9 @@ def main():
     ap.add_argument("--bin", default=BIN, help="the accord binary (default: %(default)s)")
     a = ap.parse_args()
     BIN = a.bin
-    for tool in ("wrk", "strace"):
+    for tool in ("wrk", "perf"):
         if not shutil.which(tool):
-            sys.exit(f"{tool} is missing: apt-get install wrk strace")
+            sys.exit(f"{tool} is missing: apt-get install wrk linux-perf")
     one, hundred = bare_sqlite(1), bare_sqlite(100)
     print(f"bare SQLite (WAL, FULL): {one:.0f} rows/s at 1 per commit, {hundred:.0f} at 100", flush=True)
     out = []

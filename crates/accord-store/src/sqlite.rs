@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::sql::Pool;
+use crate::sql::{Pool, WriteTurn};
 use crate::{SqlStore, StoreError};
 
 impl SqlStore {
@@ -29,7 +29,7 @@ impl SqlStore {
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         Ok(Self {
-            pool: Pool::Sqlite(pool),
+            pool: Pool::Sqlite(pool, WriteTurn::default()),
         })
     }
 
@@ -44,7 +44,7 @@ impl SqlStore {
             path: path.display().to_string(),
             reason,
         };
-        let Pool::Sqlite(pool) = &self.pool else {
+        let Pool::Sqlite(pool, _) = &self.pool else {
             return Err(target(
                 "the database is PostgreSQL: back it up with pg_dump".to_owned(),
             ));
