@@ -194,6 +194,13 @@ pub struct Partnership {
     pub draft_revision: i64,
     /// When the draft was last saved.
     pub draft_updated_at: Timestamp,
+    /// How many changes its history has seen: its versions and their
+    /// signatures, its members (their names and addresses too), its pauses
+    /// and its check-ins. Two reads with the same count read the same
+    /// history, so a copy of what was read from it (the agreement in force,
+    /// parsed) stays good while the count stays. Kept by the database
+    /// itself (triggers), on both databases; the draft does not count.
+    pub changes: i64,
 }
 
 /// A partnership as listed to one of its members.

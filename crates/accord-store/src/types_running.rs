@@ -434,3 +434,20 @@ pub enum LinkProblem {
     #[error("this check-in link has expired")]
     Expired,
 }
+
+/// A partnership's history as one snapshot ([`crate::Running::history`]):
+/// everything the agreement in force is built from, and the change count
+/// it was read at ([`crate::Partnership::changes`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct History {
+    /// The change count this snapshot was read at.
+    pub changes: i64,
+    /// Every version, oldest first, with its signatures.
+    pub versions: Vec<crate::Version>,
+    /// The members, as [`crate::Partnerships::members`] lists them.
+    pub members: Vec<crate::Member>,
+    /// Every pause, as [`crate::Pauses::pauses`] lists them.
+    pub pauses: Vec<Pause>,
+    /// Every recorded check-in, oldest occurrence first.
+    pub checkins: Vec<Checkin>,
+}

@@ -24,6 +24,8 @@ mod export;
 mod export_fill;
 #[path = "conformance/export_order.rs"]
 mod export_order;
+#[path = "conformance/history.rs"]
+mod history;
 #[path = "conformance/keyed.rs"]
 mod keyed;
 #[path = "conformance/outbox.rs"]
@@ -130,6 +132,7 @@ repository_cases!(
     drafts,
     preparation,
     running,
+    history,
     pauses,
     settings,
     planning,

@@ -419,16 +419,23 @@ where
     times[runs / 2]
 }
 
+/// The agreement in force of `id`, built from the store, as a request does
+/// when its copy is not kept (`accord_web::running::cache`).
+async fn build(store: &dyn accord_store::Store, id: &accord_store::PartnershipId) -> InForce {
+    let history = store.history(id).await.unwrap().unwrap();
+    InForce::build(id, history, None).unwrap().unwrap()
+}
+
 /// Times loading the agreement in force with every check-in, the health
 /// report (which reads the consequence log) and drawing the charts.
 async fn in_process(app: &TestApp, id: &str, backend: &'static str) -> Steps {
     let store = app.store.as_ref();
     let id = pid(id);
     let now = app.clock.now();
-    let inforce = InForce::load(store, &id).await.unwrap().unwrap();
+    let inforce = build(store, &id).await;
     let (id, inforce) = (&id, &inforce);
     let load = median(30, || async move {
-        InForce::load(store, id).await.unwrap().unwrap();
+        build(store, id).await;
     })
     .await;
     let standing_time = median(30, || async move {

@@ -78,6 +78,8 @@ pub struct Inner {
     pub link_secret: tokio::sync::OnceCell<String>,
     /// The idempotency keys of requests in flight in this process.
     pub keys_in_flight: Arc<crate::api::idempotency::InFlight>,
+    /// The agreements in force, parsed, kept between requests.
+    pub kept: crate::running::cache::Kept,
 }
 
 impl AppState {
@@ -95,6 +97,7 @@ impl AppState {
             settings,
             link_secret: tokio::sync::OnceCell::new(),
             keys_in_flight: Arc::default(),
+            kept: crate::running::cache::Kept::default(),
         }))
     }
 }

@@ -414,8 +414,8 @@ fn amended() -> String {
 /// the app's own path, which enqueues the recap to both partners.
 async fn record_tuesday(app: &TestApp, s: &Setup) {
     app.clock.set("2026-11-24T07:10:00Z".parse().unwrap());
-    let inforce = accord_web::running::InForce::load(app.store.as_ref(), &s.id)
-        .await
+    let history = app.store.history(&s.id).await.unwrap().unwrap();
+    let inforce = accord_web::running::InForce::build(&s.id, history, None)
         .unwrap()
         .unwrap();
     let report = |party: &str, commitment: &str| {

@@ -27,6 +27,14 @@ pub trait Partnerships: Send + Sync {
     fn partnership<'a>(&'a self, id: &'a PartnershipId) -> Fut<'a, Option<Partnership>>;
     /// The partnerships the user belongs to, oldest first, with their role.
     fn memberships<'a>(&'a self, user: &'a UserId) -> Fut<'a, Vec<Membership>>;
+    /// The partnership with the user's role in it, in one read; `None` when
+    /// there is no such partnership or the user is not a member. (What
+    /// every request naming a partnership checks first.)
+    fn membership<'a>(
+        &'a self,
+        partnership: &'a PartnershipId,
+        user: &'a UserId,
+    ) -> Fut<'a, Option<Membership>>;
     /// The user's role in the partnership; `None` when not a member.
     fn role_in<'a>(
         &'a self,
@@ -114,6 +122,17 @@ impl Partnerships for SqlStore {
         user: &'a crate::UserId,
     ) -> crate::Fut<'a, Vec<crate::Membership>> {
         Box::pin(crate::shared::partnerships::memberships(&self.pool, user))
+    }
+    fn membership<'a>(
+        &'a self,
+        partnership: &'a crate::PartnershipId,
+        user: &'a crate::UserId,
+    ) -> crate::Fut<'a, Option<crate::Membership>> {
+        Box::pin(crate::shared::partnerships::membership(
+            &self.pool,
+            partnership,
+            user,
+        ))
     }
     fn role_in<'a>(
         &'a self,

@@ -55,6 +55,10 @@ pub trait Running: Send + Sync {
     ) -> Fut<'a, Option<Checkin>>;
     /// Every recorded check-in of the partnership, oldest occurrence first.
     fn checkins<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Vec<Checkin>>;
+    /// The partnership's versions, members, pauses and check-ins, read in
+    /// one snapshot with its change count; `None` for an unknown
+    /// partnership.
+    fn history<'a>(&'a self, partnership: &'a PartnershipId) -> Fut<'a, Option<History>>;
     /// Adds a note to a recorded check-in; [`StoreError::NotFound`] when no
     /// check-in is recorded at that occurrence (or the author is unknown).
     fn add_note<'a>(&'a self, new: &'a NewNote<'a>) -> Fut<'a, Note> {
@@ -141,6 +145,12 @@ impl Running for SqlStore {
         partnership: &'a crate::PartnershipId,
     ) -> crate::Fut<'a, Vec<crate::Checkin>> {
         Box::pin(crate::shared::running::checkins(&self.pool, partnership))
+    }
+    fn history<'a>(
+        &'a self,
+        partnership: &'a crate::PartnershipId,
+    ) -> crate::Fut<'a, Option<crate::History>> {
+        Box::pin(crate::shared::history::history(&self.pool, partnership))
     }
     fn add_note_keyed<'a>(
         &'a self,

@@ -16,6 +16,7 @@ pub(crate) mod accounts;
 pub(crate) mod drafts;
 pub(crate) mod export;
 pub(crate) mod export_read;
+pub(crate) mod history;
 pub(crate) mod outbox;
 pub(crate) mod partnerships;
 pub(crate) mod pauses;

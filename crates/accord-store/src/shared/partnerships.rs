@@ -21,6 +21,7 @@ pub(crate) struct PartnershipRow {
     pub(crate) draft: String,
     pub(crate) draft_revision: i64,
     draft_updated_at: i64,
+    changes: i64,
 }
 
 impl From<PartnershipRow> for Partnership {
@@ -32,6 +33,7 @@ impl From<PartnershipRow> for Partnership {
             draft: r.draft,
             draft_revision: r.draft_revision,
             draft_updated_at: from_millis(r.draft_updated_at),
+            changes: r.changes,
         }
     }
 }
@@ -114,7 +116,7 @@ impl TryFrom<InvitationRow> for Invitation {
 /// The start of every query reading a partnership by id (`$1`).
 macro_rules! partnership_by_id {
     () => {
-        "SELECT id, title, created_at, draft, draft_revision, draft_updated_at \
+        "SELECT id, title, created_at, draft, draft_revision, draft_updated_at, changes \
          FROM partnerships WHERE id = $1"
     };
 }
@@ -142,9 +144,14 @@ pub(crate) const INSERT_PARTNERSHIP: &str = "INSERT INTO partnerships \
 pub(crate) const INSERT_MEMBERSHIP: &str =
     "INSERT INTO memberships (partnership_id, user_id, role, joined_at) VALUES ($1, $2, $3, $4)";
 pub(crate) const MEMBERSHIPS: &str = "SELECT p.id, p.title, p.created_at, p.draft, \
-     p.draft_revision, p.draft_updated_at, m.role \
+     p.draft_revision, p.draft_updated_at, p.changes, m.role \
      FROM memberships m JOIN partnerships p ON p.id = m.partnership_id \
      WHERE m.user_id = $1 ORDER BY p.created_at, p.id";
+pub(crate) const MEMBERSHIP: &str = "SELECT p.id, p.title, p.created_at, p.draft, \
+     p.draft_revision, p.draft_updated_at, p.changes, m.role \
+     FROM memberships m JOIN partnerships p ON p.id = m.partnership_id \
+     WHERE m.partnership_id = $1 AND m.user_id = $2";
+pub(crate) const CHANGES: &str = "SELECT changes FROM partnerships WHERE id = $1";
 pub(crate) const ROLE_IN: &str =
     "SELECT role FROM memberships WHERE partnership_id = $1 AND user_id = $2";
 pub(crate) const MEMBERS: &str = "SELECT m.user_id, u.name, u.email, m.role, m.joined_at \
@@ -203,6 +210,11 @@ pub(crate) async fn create_partnership(
         .execute(&mut tx)
         .await
         .map_err(missing("user"))?;
+    // The first member counted as a change (migration 0007's triggers).
+    let changes: i64 = query_scalar(CHANGES)
+        .bind(id.as_str())
+        .fetch_one(&mut tx)
+        .await?;
     let made = Partnership {
         id,
         title: new.title.to_owned(),
@@ -210,6 +222,7 @@ pub(crate) async fn create_partnership(
         draft: new.draft.to_owned(),
         draft_revision: 1,
         draft_updated_at: from_millis(now),
+        changes,
     };
     answer_key(&mut tx, keyed, &made).await?;
     tx.commit().await?;
@@ -233,6 +246,19 @@ pub(crate) async fn memberships(pool: &Pool, user: &UserId) -> Result<Vec<Member
         .fetch_all(pool)
         .await?;
     rows.into_iter().map(Membership::try_from).collect()
+}
+
+pub(crate) async fn membership(
+    pool: &Pool,
+    partnership: &PartnershipId,
+    user: &UserId,
+) -> Result<Option<Membership>, StoreError> {
+    let row: Option<MembershipRow> = query_as(MEMBERSHIP)
+        .bind(partnership.as_str())
+        .bind(user.as_str())
+        .fetch_optional(pool)
+        .await?;
+    row.map(Membership::try_from).transpose()
 }
 
 pub(crate) async fn role_in(
@@ -401,6 +427,12 @@ pub(crate) async fn accept_invitation(
         return Err(Unknown.into());
     }
     let mut partnership = Partnership::from(partnership);
+    // The row was read before the member joined, which counted (migration
+    // 0007's triggers).
+    partnership.changes = query_scalar(CHANGES)
+        .bind(partnership.id.as_str())
+        .fetch_one(&mut tx)
+        .await?;
     // The partner joining takes their place in the draft, in this
     // transaction: the partnership is locked, so its revision
     // holds.

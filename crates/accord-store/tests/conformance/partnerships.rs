@@ -45,6 +45,22 @@ async fn creating_a_partnership<S: Store + ?Sized>(store: &S) {
         Some(Role::Partner)
     );
     assert_eq!(store.role_in(&p.id, &jonas.id).await.unwrap(), None);
+    // The same in one read, with the partnership.
+    assert_eq!(
+        store.membership(&p.id, &maya.id).await.unwrap(),
+        Some(accord_store::Membership {
+            partnership: p.clone(),
+            role: Role::Partner
+        })
+    );
+    assert_eq!(store.membership(&p.id, &jonas.id).await.unwrap(), None);
+    assert_eq!(
+        store
+            .membership(&PartnershipId::random(), &maya.id)
+            .await
+            .unwrap(),
+        None
+    );
     let members = store.members(&p.id).await.unwrap();
     assert_eq!(roster(&members), vec![(maya.id.clone(), Role::Partner)]);
     assert_eq!(members[0].name, "Maya Chen");
@@ -184,7 +200,14 @@ async fn invitations<S: Store + ?Sized>(store: &S) {
         .await
         .unwrap();
     assert_eq!(joined.role, Role::Partner);
-    assert_eq!(joined.partnership, p);
+    // The same partnership, one member (one change to its history) more.
+    assert_eq!(
+        joined.partnership,
+        accord_store::Partnership {
+            changes: p.changes + 1,
+            ..p.clone()
+        }
+    );
     assert_eq!(
         store.role_in(&p.id, &jonas.id).await.unwrap(),
         Some(Role::Partner)

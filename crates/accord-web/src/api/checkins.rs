@@ -10,6 +10,8 @@
 mod convert;
 pub mod types;
 
+use std::sync::Arc;
+
 use accord_core::checkin::{MAX_TEXT, OPENS_BEFORE, Status, expected_commitments, grace_end};
 use accord_core::schedule::{Occurrence, Schedule};
 use accord_store::{NewNote, Note};
@@ -57,8 +59,8 @@ pub(super) fn require_partner(access: &Access) -> Result<(), AppError> {
 }
 
 /// The partnership's agreement in force, or 409 when there is none yet.
-pub(super) async fn in_force(state: &AppState, access: &Access) -> Result<InForce, AppError> {
-    InForce::load(state.store.as_ref(), &access.partnership.id)
+pub(super) async fn in_force(state: &AppState, access: &Access) -> Result<Arc<InForce>, AppError> {
+    running::load(state, &access.partnership)
         .await?
         .ok_or_else(|| {
             AppError::Conflict(

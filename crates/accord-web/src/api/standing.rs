@@ -106,7 +106,7 @@ pub async fn get_health(
     let store = state.store.as_ref();
     let Some(PeriodOf {
         inforce, closed, ..
-    }) = period(store, &access.partnership.id, asked).await?
+    }) = period(&state, &access.partnership, asked).await?
     else {
         return Err(match asked {
             Some(_) => AppError::NotFound,

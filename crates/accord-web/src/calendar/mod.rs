@@ -117,13 +117,13 @@ pub async fn entries_for(state: &AppState, user: &User) -> Result<Vec<FeedPartne
         let p = membership.partnership;
         // The agreement in force with its agreed pauses, read the same way
         // as the check-in pages and the worker read it.
-        if let Some(inforce) = crate::running::InForce::load(state.store.as_ref(), &p.id).await? {
+        if let Some(inforce) = crate::running::load(state, &p).await? {
             out.push(FeedPartnership {
                 id: p.id.to_string(),
                 title: p.title.clone(),
-                agreement: inforce.agreement,
-                schedule: inforce.schedule,
-                pauses: inforce.pauses,
+                agreement: inforce.agreement.clone(),
+                schedule: inforce.schedule.clone(),
+                pauses: inforce.pauses.clone(),
             });
         }
     }

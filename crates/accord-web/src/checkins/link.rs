@@ -66,7 +66,7 @@ async fn view_of(
         .partnership(&link.partnership)
         .await?
         .ok_or(AppError::NotFound)?;
-    let subject = load_subject(state, &partnership.id, partnership.title, link.occurrence).await?;
+    let subject = load_subject(state, &partnership, link.occurrence).await?;
     let viewer = Viewer {
         user: link.user,
         role,

@@ -105,7 +105,7 @@ pub async fn page(
         log: Vec::new(),
         pauses: Vec::new(),
     };
-    let Some(inforce) = InForce::load(state.store.as_ref(), &p.id).await? else {
+    let Some(inforce) = running::load(&state, p).await? else {
         return Ok(page);
     };
     page.version = Some(inforce.version.number);

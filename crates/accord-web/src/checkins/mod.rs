@@ -29,7 +29,9 @@ mod view;
 
 use accord_core::checkin::MAX_TEXT;
 use accord_core::schedule::Occurrence;
-use accord_store::{LinkId, NewNote, PartnershipId, Role, UserId};
+use std::sync::Arc;
+
+use accord_store::{LinkId, NewNote, Partnership, Role, UserId};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -95,7 +97,7 @@ pub struct Subject {
     /// The partnership's name.
     pub title: String,
     /// The agreement in force and its history.
-    pub inforce: InForce,
+    pub inforce: Arc<InForce>,
     /// The check-in.
     pub occ: Occurrence,
 }
@@ -108,7 +110,12 @@ impl Subject {
 
     /// The same check-in, read again (after a write, or a refused one).
     pub async fn reload(&self, state: &AppState) -> Result<Self, AppError> {
-        load_subject(state, &self.inforce.id, self.title.clone(), self.at()).await
+        let p = state
+            .store
+            .partnership(&self.inforce.id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        load_subject(state, &p, self.at()).await
     }
 }
 
@@ -125,25 +132,23 @@ pub fn parse_ms(ms: &str) -> Result<Timestamp, AppError> {
 /// these.
 pub async fn load_subject(
     state: &AppState,
-    id: &PartnershipId,
-    title: String,
+    p: &Partnership,
     at: Timestamp,
 ) -> Result<Subject, AppError> {
-    let store = state.store.as_ref();
-    let versions = store.versions(id).await?;
-    let current = running::signed(&versions, None).ok_or(AppError::NotFound)?;
-    let mut inforce = InForce::of(store, id, current.clone()).await?;
+    let mut inforce = running::load(state, p).await?.ok_or(AppError::NotFound)?;
     let belongs = match inforce.entry(at) {
         Some(e) => Some(e.version),
-        None => versions
+        None => inforce
+            .versions
             .iter()
             .filter(|v| v.signed_at.is_some_and(|signed| signed <= at))
             .map(|v| v.number)
             .next_back(),
     };
     if let Some(number) = belongs.filter(|n| *n != inforce.version.number) {
-        let version = running::signed(&versions, Some(number)).ok_or(AppError::NotFound)?;
-        inforce = InForce::of(store, id, version.clone()).await?;
+        inforce = running::load_version(state, p, Some(number))
+            .await?
+            .ok_or(AppError::NotFound)?;
     }
     let occ = inforce
         .schedule
@@ -152,7 +157,7 @@ pub async fn load_subject(
         .and_then(|s| s.occurrence_at(at))
         .ok_or(AppError::NotFound)?;
     Ok(Subject {
-        title,
+        title: p.title.clone(),
         inforce,
         occ,
     })
@@ -168,7 +173,7 @@ async fn member_view(
     let access = access::member(state, &me.user, id).await?;
     let at = parse_ms(ms)?;
     let p = &access.partnership;
-    let subject = load_subject(state, &p.id, p.title.clone(), at).await?;
+    let subject = load_subject(state, p, at).await?;
     let viewer = Viewer {
         user: me.user.id.clone(),
         role: access.role,

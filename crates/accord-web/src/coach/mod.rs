@@ -19,7 +19,7 @@ use axum::routing::get;
 use crate::auth::CurrentUser;
 use crate::dashboard::percent;
 use crate::error::AppError;
-use crate::running::{InForce, PeriodOf, period, standing, standing_until};
+use crate::running::{PeriodOf, period, standing, standing_until};
 use crate::state::AppState;
 use crate::views::Chrome;
 
@@ -77,7 +77,7 @@ async fn row(state: &AppState, p: &accord_store::Partnership) -> Result<Row, App
     let store = state.store.as_ref();
     let Some(PeriodOf {
         inforce, previous, ..
-    }) = period(store, &p.id, None).await?
+    }) = period(state, p, None).await?
     else {
         return Ok(r);
     };
@@ -123,7 +123,7 @@ async fn row(state: &AppState, p: &accord_store::Partnership) -> Result<Row, App
     // Just recalibrated: nothing to judge yet, so say how the last period
     // ended, which is what the coach knows the partnership by.
     if let (0, Some(number)) = (report.metrics.totals.held, previous) {
-        r.previous = ended(state, &inforce, number).await?;
+        r.previous = ended(state, p, &inforce, number).await?;
     }
     Ok(r)
 }
@@ -132,7 +132,8 @@ async fn row(state: &AppState, p: &accord_store::Partnership) -> Result<Row, App
 /// had a schedule.
 async fn ended(
     state: &AppState,
-    inforce: &InForce,
+    p: &accord_store::Partnership,
+    inforce: &crate::running::InForce,
     number: i64,
 ) -> Result<Option<(i64, String)>, AppError> {
     let store = state.store.as_ref();
@@ -140,7 +141,7 @@ async fn ended(
         inforce: before,
         closed,
         ..
-    }) = period(store, &inforce.id, Some(number)).await?
+    }) = period(state, p, Some(number)).await?
     else {
         return Ok(None);
     };

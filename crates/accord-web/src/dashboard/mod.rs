@@ -326,11 +326,8 @@ pub async fn page(
     };
     let store = state.store.as_ref();
     let Some(PeriodOf {
-        inforce,
-        closed,
-        versions,
-        ..
-    }) = period(store, &p.id, asked).await?
+        inforce, closed, ..
+    }) = period(&state, p, asked).await?
     else {
         // An unknown or unsigned version is not there to show.
         return match asked {
@@ -343,7 +340,7 @@ pub async fn page(
         Ok(s) => s.time_zone().clone(),
         Err(_) => jiff::tz::TimeZone::UTC,
     };
-    page.periods = periods(&versions, inforce.version.number, &zone);
+    page.periods = periods(&inforce.versions, inforce.version.number, &zone);
     page.closed = closed.map(|c| day(c, &zone));
     let now = state.clock.now();
     let Some((report, log)) = standing_until(store, &inforce, closed, now).await? else {

@@ -21,17 +21,15 @@ pub struct Access {
 /// Loads a partnership for a user who must be a member of it.
 pub async fn member(state: &AppState, user: &User, id: &str) -> Result<Access, AppError> {
     let id = PartnershipId::parse(id).ok_or(AppError::NotFound)?;
-    let role = state
+    let membership = state
         .store
-        .role_in(&id, &user.id)
+        .membership(&id, &user.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let partnership = state
-        .store
-        .partnership(&id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(Access { partnership, role })
+    Ok(Access {
+        partnership: membership.partnership,
+        role: membership.role,
+    })
 }
 
 impl Access {

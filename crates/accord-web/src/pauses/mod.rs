@@ -33,7 +33,6 @@ use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
 use crate::error::AppError;
 use crate::partnerships::access::{self, Access};
-use crate::running::InForce;
 use crate::state::AppState;
 use crate::views::Chrome;
 
@@ -127,14 +126,14 @@ async fn view(
     shown: Shown,
 ) -> Result<Response, AppError> {
     let p = &access.partnership;
-    let inforce = InForce::load(state.store.as_ref(), &p.id).await?;
+    let inforce = crate::running::load(state, p).await?;
     let now = state.clock.now();
     let zone = inforce
         .as_ref()
         .and_then(|i| i.agreement.timezone.as_ref())
         .map_or("UTC", |z| z.as_str())
         .to_owned();
-    let today = today(inforce.as_ref(), now);
+    let today = today(inforce.as_deref(), now);
     let members = state.store.members(&p.id).await?;
     let name = |u: &UserId| {
         members
@@ -300,7 +299,7 @@ async fn propose(
 ) -> Result<Response, AppError> {
     let access = partner(&state, &me, &id).await?;
     let p = &access.partnership;
-    let Some(inforce) = InForce::load(state.store.as_ref(), &p.id).await? else {
+    let Some(inforce) = crate::running::load(&state, p).await? else {
         let shown = conflict(
             "There is no agreement in force yet: pauses are for an agreement both partners have signed.",
         );

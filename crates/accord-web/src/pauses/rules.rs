@@ -32,8 +32,8 @@ pub async fn find(state: &AppState, access: &Access, pid: &str) -> Result<(Pause
         .into_iter()
         .find(|p| p.id == pid)
         .ok_or(AppError::NotFound)?;
-    let inforce = InForce::load(state.store.as_ref(), &access.partnership.id).await?;
-    Ok((pause, today(inforce.as_ref(), state.clock.now())))
+    let inforce = crate::running::load(state, &access.partnership).await?;
+    Ok((pause, today(inforce.as_deref(), state.clock.now())))
 }
 
 /// Why `user` cannot agree to `pause`, if they cannot.

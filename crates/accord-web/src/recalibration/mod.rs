@@ -221,7 +221,7 @@ async fn load(
     let store = state.store.as_ref();
     let Some(PeriodOf {
         inforce, previous, ..
-    }) = period(store, &p.id, None).await?
+    }) = period(state, p, None).await?
     else {
         return Ok(page);
     };
@@ -275,7 +275,7 @@ async fn start(
     })?;
     let store = state.store.as_ref();
     let p = &access.partnership;
-    let inforce = InForce::load(store, &p.id).await?.ok_or_else(|| {
+    let inforce = crate::running::load(&state, p).await?.ok_or_else(|| {
         AppError::Conflict(
             "There is no agreement in force to recalibrate yet: sign a draft together first."
                 .into(),

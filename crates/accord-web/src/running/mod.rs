@@ -9,6 +9,7 @@
 //! the fired steps and the recap's notifications are stored in one
 //! transaction.
 
+pub mod cache;
 pub mod links;
 pub mod notify;
 mod standing;
@@ -17,11 +18,14 @@ mod write;
 use accord_core::Agreement;
 use accord_core::checkin::{CheckinRecord, Status, status};
 use accord_core::schedule::{Occurrence, Pause, Schedule, Unscheduled};
-use accord_store::{Member, PartnershipId, Role, Store, UserId, Version};
+use std::sync::Arc;
+
+use accord_store::{History, Member, Partnership, PartnershipId, Role, UserId, Version};
 use jiff::Timestamp;
 
 use crate::error::AppError;
 use crate::partnerships::access::parse_stored;
+use crate::state::AppState;
 
 pub use standing::{PeriodOf, period, standing, standing_until};
 pub use write::{Answers, Recorded, closed_because, next_after, occurrence, prepare, record};
@@ -58,38 +62,77 @@ pub struct InForce {
     pub entries: Vec<Entry>,
     /// The members, partners first.
     pub members: Vec<Member>,
+    /// Every version of the partnership, oldest first.
+    pub versions: Vec<Version>,
+}
+
+/// The partnership's agreement in force; `None` before both partners have
+/// signed a version. `p` is the partnership as this request read it: its
+/// change count says whether a kept copy is still good ([`cache`]).
+pub async fn load(state: &AppState, p: &Partnership) -> Result<Option<Arc<InForce>>, AppError> {
+    load_version(state, p, None).await
+}
+
+/// Signed version `number` of `p` (the one in force when `None`), as
+/// [`InForce::build`] makes it; kept between requests ([`cache`]).
+pub async fn load_version(
+    state: &AppState,
+    p: &Partnership,
+    number: Option<i64>,
+) -> Result<Option<Arc<InForce>>, AppError> {
+    load_at(state, &p.id, p.changes, number).await
+}
+
+/// [`load_version`] for a partnership known by its id alone (the worker's
+/// jobs): its row is read first, for its change count. `None` for an
+/// unknown partnership too.
+pub async fn load_by_id(
+    state: &AppState,
+    id: &PartnershipId,
+    number: Option<i64>,
+) -> Result<Option<Arc<InForce>>, AppError> {
+    match state.store.partnership(id).await? {
+        Some(p) => load_version(state, &p, number).await,
+        None => Ok(None),
+    }
+}
+
+async fn load_at(
+    state: &AppState,
+    id: &PartnershipId,
+    changes: i64,
+    number: Option<i64>,
+) -> Result<Option<Arc<InForce>>, AppError> {
+    if let Some(kept) = state.kept.get(id, number, changes) {
+        return Ok(Some(kept));
+    }
+    let Some(history) = state.store.history(id).await? else {
+        return Ok(None);
+    };
+    // Kept under the count the history was read at, which may be later
+    // than the one the request began with: never older than its key.
+    let read_at = history.changes;
+    let built = InForce::build(id, history, number)?.map(Arc::new);
+    if let Some(inforce) = &built {
+        state.kept.put(number, read_at, inforce);
+    }
+    Ok(built)
 }
 
 impl InForce {
-    /// Loads the partnership's agreement in force; `None` before both
-    /// partners have signed a version.
-    pub async fn load(store: &dyn Store, id: &PartnershipId) -> Result<Option<Self>, AppError> {
-        Self::load_version(store, id, None).await
-    }
-
-    /// Loads signed version `number` (the one in force when `None`) with
-    /// its own schedule: a check-in recorded under an earlier version is
-    /// shown by the schedule it was held under. `None` when there is no
-    /// such signed version.
-    pub async fn load_version(
-        store: &dyn Store,
+    /// Builds signed version `number` (the one in force when `None`) of
+    /// partnership `id` from its `history`, with that version's own
+    /// schedule: a check-in recorded under an earlier version is shown by
+    /// the schedule it was held under. `None` when there is no such signed
+    /// version.
+    pub fn build(
         id: &PartnershipId,
+        history: History,
         number: Option<i64>,
     ) -> Result<Option<Self>, AppError> {
-        let versions = store.versions(id).await?;
-        let Some(version) = signed(&versions, number) else {
+        let Some(version) = signed(&history.versions, number).cloned() else {
             return Ok(None);
         };
-        Self::of(store, id, version.clone()).await.map(Some)
-    }
-
-    /// `version`'s agreement with its schedule and the partnership's
-    /// history.
-    pub async fn of(
-        store: &dyn Store,
-        id: &PartnershipId,
-        version: Version,
-    ) -> Result<Self, AppError> {
         let agreement = parse_stored(&version.toml)?;
         let from = version.signed_at.unwrap_or(version.created_at);
         let schedule = Schedule::new(&agreement, from);
@@ -97,14 +140,13 @@ impl InForce {
             Ok(s) => s.time_zone().clone(),
             Err(_) => jiff::tz::TimeZone::UTC,
         };
-        let pauses = store
-            .pauses(id)
-            .await?
+        let pauses = history
+            .pauses
             .iter()
             .filter_map(|p| in_effect(p, &zone))
             .collect();
-        let mut entries = Vec::new();
-        for c in store.checkins(id).await? {
+        let mut entries = Vec::with_capacity(history.checkins.len());
+        for c in history.checkins {
             let record: CheckinRecord = serde_json::from_str(&c.record).map_err(|e| {
                 AppError::internal(format!("a stored check-in does not parse: {e}"))
             })?;
@@ -116,16 +158,16 @@ impl InForce {
                 recorded_at: c.recorded_at,
             });
         }
-        let members = store.members(id).await?;
-        Ok(Self {
+        Ok(Some(Self {
             id: id.clone(),
             version,
             agreement,
             schedule,
             pauses,
             entries,
-            members,
-        })
+            members: history.members,
+            versions: history.versions,
+        }))
     }
 
     /// The record at an occurrence, if one was made.

@@ -8,51 +8,49 @@
 use accord_core::health::{HealthReport, health, today};
 use accord_core::metrics::Past;
 use accord_core::model::PartyId;
-use accord_store::{ConsequenceEntry, ConsequenceKind, Store};
+use std::sync::Arc;
+
+use accord_store::{ConsequenceEntry, ConsequenceKind, Partnership, Store};
 use jiff::Timestamp;
 
 use super::InForce;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// A signed version with its period: the version's [`InForce`], when a
 /// later signed version took over, and the signed version before it (a
 /// version one partner signed and the other never did is no period).
 pub struct PeriodOf {
-    /// The version and what happened under it.
-    pub inforce: InForce,
+    /// The version and what happened under it (every version of the
+    /// partnership is in its `versions`).
+    pub inforce: Arc<InForce>,
     /// When its period closed; `None` while it is in force.
     pub closed: Option<Timestamp>,
     /// The signed version before it, if any.
     pub previous: Option<i64>,
-    /// Every version of the partnership, oldest first.
-    pub versions: Vec<accord_store::Version>,
 }
 
-/// Signed version `number` (the one in force when `None`) and its period;
-/// `None` when there is no such signed version.
+/// Signed version `number` of `p` (the one in force when `None`) and its
+/// period; `None` when there is no such signed version.
 pub async fn period(
-    store: &dyn Store,
-    id: &accord_store::PartnershipId,
+    state: &AppState,
+    p: &Partnership,
     number: Option<i64>,
 ) -> Result<Option<PeriodOf>, AppError> {
-    let versions = store.versions(id).await?;
-    let Some(version) = super::signed(&versions, number).cloned() else {
+    let Some(inforce) = super::load_version(state, p, number).await? else {
         return Ok(None);
     };
-    let signed = || versions.iter().filter(|v| v.signed_at.is_some());
-    let closed = signed()
-        .find(|v| v.number > version.number)
-        .and_then(|v| v.signed_at);
+    let n = inforce.version.number;
+    let signed = || inforce.versions.iter().filter(|v| v.signed_at.is_some());
+    let closed = signed().find(|v| v.number > n).and_then(|v| v.signed_at);
     let previous = signed()
-        .filter(|v| v.number < version.number)
+        .filter(|v| v.number < n)
         .map(|v| v.number)
         .next_back();
-    let inforce = InForce::of(store, id, version).await?;
     Ok(Some(PeriodOf {
         inforce,
         closed,
         previous,
-        versions,
     }))
 }
 

@@ -31,7 +31,7 @@ use crate::webhook::{WebhookError, WebhookMessage, WebhookSender};
 /// One that could not be read is kept as why, so its other rows fail
 /// without reading it again.
 #[derive(Default)]
-pub struct Loaded(HashMap<PartnershipId, Result<Option<InForce>, String>>);
+pub struct Loaded(HashMap<PartnershipId, Result<Option<std::sync::Arc<InForce>>, String>>);
 
 impl Loaded {
     /// The agreement in force (`None` when none is signed), or, when it
@@ -43,14 +43,14 @@ impl Loaded {
         id: &PartnershipId,
     ) -> Result<Option<&InForce>, Failed> {
         if !self.0.contains_key(id) {
-            let inforce = InForce::load(state.store.as_ref(), id).await.map_err(|e| {
+            let inforce = crate::running::load_by_id(state, id, None).await.map_err(|e| {
                 tracing::error!(partnership = %id, error = %e, "could not read the agreement in force");
                 e.to_string()
             });
             self.0.insert(id.clone(), inforce);
         }
         match self.0.get(id) {
-            Some(Ok(inforce)) => Ok(inforce.as_ref()),
+            Some(Ok(inforce)) => Ok(inforce.as_deref()),
             Some(Err(why)) => Err(Failed::passing(format!(
                 "the agreement in force could not be read: {why}"
             ))),

@@ -103,7 +103,7 @@ async fn make(
 ) -> Result<Option<Made>, AppError> {
     let expected = state.store.planned_until(id).await?;
     let until = now.checked_add(HORIZON).unwrap_or(now);
-    let Some(inforce) = InForce::load(state.store.as_ref(), id).await? else {
+    let Some(inforce) = crate::running::load_by_id(state, id, None).await? else {
         return Ok(None);
     };
     let mut rows = Vec::new();
