@@ -24,12 +24,14 @@ runs.
 Run from the repository root, after `cargo build --release`:
 
     python3 scripts/write_bench.py                # SQLite
-    python3 scripts/write_bench.py --postgres URL # PostgreSQL too
+    python3 scripts/write_bench.py --postgres URL # PostgreSQL too (each run in
+                                                  # a new database, made and
+                                                  # dropped with psql)
 
 Needs wrk and perf (`apt-get install wrk linux-perf`). Results are printed
 and written to target/write-bench.md. About 2 minutes.
 """
-import argparse, collections, http.client, json, os, re, shutil, signal, socket, sqlite3
+import argparse, collections, contextlib, http.client, json, os, re, shutil, signal, socket, sqlite3
 import subprocess, sys, tempfile, time, urllib.parse
 
 BIN = "target/release/accord"
@@ -196,6 +198,22 @@ def bare_sqlite(rows_per_commit, seconds=3.0):
     return rate
 
 
+@contextlib.contextmanager
+def fresh_database(url):
+    """A new, empty database on the server of `url` (made with psql), for
+    one run, dropped after it: a second run in the database of the first
+    would find its accounts taken."""
+    name = f"accord_bench_{os.getpid()}_{int(time.time())}"
+    psql = lambda sql: subprocess.run(["psql", url, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                                      check=True, capture_output=True, text=True)
+    psql(f"CREATE DATABASE {name}")
+    parts = urllib.parse.urlsplit(url)
+    try:
+        yield urllib.parse.urlunsplit(parts._replace(path="/" + name))
+    finally:
+        psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def run(backend, url, seconds, out):
     data = tempfile.mkdtemp()
     port = free_port()
@@ -269,7 +287,8 @@ def main():
     out = []
     run("SQLite", None, a.seconds, out)
     if a.postgres:
-        run("PostgreSQL", a.postgres, a.seconds, out)
+        with fresh_database(a.postgres) as url:
+            run("PostgreSQL", url, a.seconds, out)
     lines = [f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores; {a.seconds} s per row; wrk -t2.",
              f"Bare SQLite insert loop (WAL, synchronous = FULL): {one:,.0f} rows/s at 1 row per commit, "
              f"{hundred:,.0f} at 100 rows per commit.", "",

@@ -68,7 +68,7 @@ fn kept_rates(health: &Value) -> Vec<(String, f64)> {
 }
 
 async fn the_health_report_and_the_export(app: &TestApp) {
-    let (mut maya_page, mut jonas_page, _, id) = full_partnership(app).await;
+    let (mut maya_page, mut jonas_page, mut ruth_page, id) = full_partnership(app).await;
     let base = Api::anonymous(app);
     let maya = bearer(&base, "maya@example.org").await;
     let jonas = bearer(&base, "jonas@example.org").await;
@@ -202,6 +202,36 @@ async fn the_health_report_and_the_export(app: &TestApp) {
         ruth.get(&format!("{health}?version=2")).await.ok(200),
         second
     );
+
+    // The coach's overview: the partnership she coaches, the new version
+    // not measured yet and how the first one ended; the page's rows.
+    let overview = ruth.get("/api/v1/coach").await.ok(200);
+    let rows = overview.as_array().expect("a list");
+    assert_eq!(rows.len(), 1, "{overview}");
+    let row = &rows[0];
+    assert_eq!(row["id"], json!(id));
+    assert_eq!(row["title"], "Maya and Jonas");
+    assert_eq!(row["previous"]["version"], 1, "{row}");
+    let ended = row["previous"]["ended"].as_str().unwrap();
+    assert!(
+        ended.starts_with("Version 1 ended at risk on 24 March 2026"),
+        "{ended}"
+    );
+    assert!(!overview.to_string().contains(PRIVATE), "nothing private");
+    let page = ruth_page.get("/coach").await.body.replace("&#39;", "'");
+    for said in [
+        ended,
+        row["reason"].as_str().unwrap(),
+        row["recalibration"].as_str().unwrap(),
+    ] {
+        assert!(page.contains(said), "the page says {said:?} too: {page}");
+    }
+    // A partner coaches nothing; no token, no overview.
+    assert_eq!(maya.get("/api/v1/coach").await.ok(200), json!([]));
+    maya.with_token(None)
+        .get("/api/v1/coach")
+        .await
+        .error(401, "unauthenticated", None);
 
     // The export: each partner's own view, the page's document exactly.
     let export = format!("{p}/export");

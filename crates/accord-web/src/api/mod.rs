@@ -109,6 +109,7 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(pauses::withdraw_pause))
         .routes(routes!(standing::get_health))
         .routes(routes!(standing::get_export))
+        .routes(routes!(standing::get_coach_overview))
 }
 
 /// This document.

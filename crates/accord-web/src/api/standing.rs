@@ -1,6 +1,7 @@
 //! Where a partnership stands, over the API: the health report of a
-//! version's period (the figures of the dashboard) and the member's export
-//! document (the page's `/p/{id}/export.json`).
+//! version's period (the figures of the dashboard), the member's export
+//! document (the page's `/p/{id}/export.json`), and the coach's overview
+//! of every partnership they coach (the `/coach` page).
 //!
 //! Both are read-only and for any member, partner or coach. Nothing is
 //! computed here: the period and its report come from `crate::running`
@@ -167,4 +168,84 @@ pub async fn get_export(
         .to_json()
         .map_err(|e| AppError::internal(format!("an export did not serialise: {e}")))?;
     Ok(([(CONTENT_TYPE, "application/json")], text).into_response())
+}
+
+/// One partnership on the coach's overview, as [`get_coach_overview`]
+/// answers it.
+#[derive(Debug, Serialize)]
+pub struct CoachedPartnership {
+    /// The partnership's id.
+    pub id: String,
+    /// Its name.
+    pub title: String,
+    /// `healthy`, `watch`, `at-risk`, or `not-started` (no version in force
+    /// or nothing measured yet).
+    pub state: &'static str,
+    /// The verdict in words, as the page shows it.
+    pub verdict: &'static str,
+    /// Why, in a sentence.
+    pub reason: String,
+    /// The partners' kept rates in a line, or empty.
+    pub kept: String,
+    /// The warning signs, most pressing first, explained.
+    pub signals: Vec<String>,
+    /// When it recalibrates, or what is missing to know.
+    pub recalibration: String,
+    /// How the previous version's period ended, while the version in force
+    /// has no check-in yet.
+    pub previous: Option<PreviousPeriod>,
+}
+
+/// How a version's period ended.
+#[derive(Debug, Serialize)]
+pub struct PreviousPeriod {
+    /// The version's number (its report: `…/health?version=`).
+    pub version: i64,
+    /// "Version 1 ended at risk on 24 March 2026: …".
+    pub ended: String,
+}
+
+/// The coach's overview: every partnership the caller coaches, most in
+/// need of attention first, then by name.
+///
+/// Each is read from the same health report as `…/health` and the pages:
+/// the verdict and its reason, kept rates, the warning signs and when it
+/// recalibrates. Nothing private (no note, no preparation) is read for it.
+/// Partnerships where the caller is a partner are not listed; an account
+/// that coaches nothing gets `[]`.
+#[utoipa::path(
+    get, path = "/api/v1/coach", tag = "standing",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The coached partnerships, most in need first.", body = Object,
+            example = json!([{"id": "5f0c…", "title": "Maya and Jonas", "state": "at-risk",
+                "verdict": "At risk", "reason": "Two check-ins in a row were missed.",
+                "kept": "Kept rates: Maya Chen 50% · Jonas Berg 100%",
+                "signals": ["Maya's stress was 4 or higher at the last two check-ins."],
+                "recalibration": "Tuesday 21 April 2026", "previous": null}])),
+        (status = 401, response = Unauthenticated),
+    ),
+)]
+pub async fn get_coach_overview(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> Result<Json<Vec<CoachedPartnership>>, ApiError> {
+    let rows = crate::coach::overview(&state, &user.id).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| CoachedPartnership {
+                id: r.id,
+                title: r.title,
+                state: r.state,
+                verdict: r.word,
+                reason: r.reason,
+                kept: r.kept,
+                signals: r.signals,
+                recalibration: r.recalibration,
+                previous: r
+                    .previous
+                    .map(|(version, ended)| PreviousPeriod { version, ended }),
+            })
+            .collect(),
+    ))
 }

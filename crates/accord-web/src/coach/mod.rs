@@ -162,17 +162,23 @@ async fn ended(
     )))
 }
 
-/// The page.
-pub async fn page(State(state): State<AppState>, me: CurrentUser) -> Result<CoachPage, AppError> {
+/// The partnerships `user` coaches, most in need of attention first (then
+/// by name): what the page shows and `GET /api/v1/coach` answers.
+pub async fn overview(state: &AppState, user: &accord_store::UserId) -> Result<Vec<Row>, AppError> {
     let mut rows = Vec::new();
-    for m in state.store.memberships(&me.user.id).await? {
+    for m in state.store.memberships(user).await? {
         if m.role == Role::Coach {
-            rows.push(row(&state, &m.partnership).await?);
+            rows.push(row(state, &m.partnership).await?);
         }
     }
     rows.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.title.cmp(&b.title)));
+    Ok(rows)
+}
+
+/// The page.
+pub async fn page(State(state): State<AppState>, me: CurrentUser) -> Result<CoachPage, AppError> {
     Ok(CoachPage {
         chrome: Chrome::from(&me),
-        rows,
+        rows: overview(&state, &me.user.id).await?,
     })
 }
