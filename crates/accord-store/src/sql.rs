@@ -15,11 +15,13 @@
 //! the driver itself through `sqlx::FromRow`, which the row types derive for
 //! both. See `docs/design/storage.md`.
 
-use std::sync::Arc;
+mod group;
 
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 use sqlx::{Arguments, Decode, FromRow, Postgres, Sqlite, Type};
+
+pub(crate) use group::WriteTurn;
 
 /// Which database a pool or connection talks to, for the few statements
 /// whose text differs.
@@ -30,39 +32,12 @@ pub(crate) enum Dialect {
 }
 
 /// A pool of connections to either database. A SQLite pool comes with its
-/// [`WriteTurn`]: the process's writers take turns before asking SQLite
-/// for its write lock.
+/// [`WriteTurn`]: the process's writers take turns, and share commits
+/// (group commit, see `group`).
 #[derive(Debug, Clone)]
 pub(crate) enum Pool {
     Sqlite(sqlx::SqlitePool, WriteTurn),
     Postgres(sqlx::PgPool),
-}
-
-/// The queue a process's SQLite writers wait in, one at a time, first come
-/// first served, before `BEGIN IMMEDIATE`.
-///
-/// Why: SQLite has one writer. Left to itself, a connection that finds the
-/// write lock taken waits in SQLite's busy handler, which sleeps and polls
-/// (1, 2, 5, … up to 100 ms between tries) and favours no one; with 16
-/// clients writing at once most of the time went in those sleeps, and the
-/// slowest write waited over a second (p99 1.6 s at 187 writes/s in
-/// `scripts/write_bench.py`). Waiting here instead wakes the next writer
-/// the moment the previous one commits, in arrival order. The busy handler
-/// still arbitrates between app processes sharing one file.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct WriteTurn(Arc<tokio::sync::Mutex<()>>);
-
-impl WriteTurn {
-    /// How long a writer waits for its turn: as long as SQLite's busy
-    /// timeout, so a writer stuck behind a transaction that never ends fails
-    /// as it did when it waited inside SQLite.
-    const PATIENCE: std::time::Duration = std::time::Duration::from_secs(5);
-
-    async fn take(&self) -> Result<tokio::sync::OwnedMutexGuard<()>, sqlx::Error> {
-        tokio::time::timeout(Self::PATIENCE, self.0.clone().lock_owned())
-            .await
-            .map_err(|_| sqlx::Error::PoolTimedOut)
-    }
 }
 
 impl Pool {
@@ -75,19 +50,17 @@ impl Pool {
     }
 }
 
-/// A transaction for reading then writing. On SQLite it holds the write
-/// lock from its start (`BEGIN IMMEDIATE`): taking it later, after reading,
-/// could fail instead of waiting, and two app processes on one file queue
-/// for it. On PostgreSQL an ordinary transaction; rows are locked as they
-/// are written, or explicitly (see [`Dialect::lock_partnership`]).
+/// A transaction for reading then writing. On SQLite it is one write in a
+/// group commit (`group`): it holds the process's turn, inside a
+/// transaction that began with `BEGIN IMMEDIATE` (the write lock from its
+/// start: taking it later, after reading, could fail instead of waiting,
+/// and two app processes on one file queue for it), in a savepoint of its
+/// own; [`Conn::commit`] returns once that transaction is on disk. On
+/// PostgreSQL an ordinary transaction; rows are locked as they are
+/// written, or explicitly (see [`Dialect::lock_partnership`]).
 pub(crate) async fn begin_write(pool: &Pool) -> Result<Conn, sqlx::Error> {
     Ok(match pool {
-        Pool::Sqlite(p, turn) => {
-            // The turn is taken before the connection, so that waiting
-            // writers do not hold connections the readers need.
-            let turn = turn.take().await?;
-            Conn::SqliteTx(p.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
-        }
+        Pool::Sqlite(p, turn) => Conn::SqliteJob(turn.begin(p).await?),
         Pool::Postgres(p) => Conn::PostgresTx(p.begin().await?),
     })
 }
@@ -97,7 +70,7 @@ pub(crate) async fn begin_write(pool: &Pool) -> Result<Conn, sqlx::Error> {
 /// REPEATABLE READ for it (READ COMMITTED gives each statement its own).
 pub(crate) async fn begin_read(pool: &Pool) -> Result<Conn, sqlx::Error> {
     Ok(match pool {
-        Pool::Sqlite(p, _) => Conn::SqliteTx(p.begin().await?, None),
+        Pool::Sqlite(p, _) => Conn::SqliteTx(p.begin().await?),
         Pool::Postgres(p) => Conn::PostgresTx(
             p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .await?,
@@ -109,13 +82,10 @@ pub(crate) async fn begin_read(pool: &Pool) -> Result<Conn, sqlx::Error> {
 /// [`begin_read`]) or not ([`Pool::acquire`]). Helpers that run inside a
 /// caller's transaction take `&mut Conn`.
 pub(crate) enum Conn {
-    /// A SQLite transaction and, for a writer, its turn, given back once
-    /// the transaction has ended (the transaction is the first field, so it
-    /// is dropped, and rolled back, first).
-    SqliteTx(
-        sqlx::Transaction<'static, Sqlite>,
-        Option<tokio::sync::OwnedMutexGuard<()>>,
-    ),
+    /// A SQLite read transaction.
+    SqliteTx(sqlx::Transaction<'static, Sqlite>),
+    /// A SQLite write, in its batch ([`begin_write`]).
+    SqliteJob(group::Job),
     PostgresTx(sqlx::Transaction<'static, Postgres>),
     SqlitePlain(sqlx::pool::PoolConnection<Sqlite>),
     PostgresPlain(sqlx::pool::PoolConnection<Postgres>),
@@ -124,7 +94,7 @@ pub(crate) enum Conn {
 impl Conn {
     pub(crate) fn dialect(&self) -> Dialect {
         match self {
-            Self::SqliteTx(..) | Self::SqlitePlain(_) => Dialect::Sqlite,
+            Self::SqliteTx(_) | Self::SqliteJob(_) | Self::SqlitePlain(_) => Dialect::Sqlite,
             Self::PostgresTx(_) | Self::PostgresPlain(_) => Dialect::Postgres,
         }
     }
@@ -133,26 +103,31 @@ impl Conn {
     /// statement has committed already and there is nothing left to do.
     pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
-            Self::SqliteTx(tx, _turn) => tx.commit().await,
+            Self::SqliteTx(tx) => tx.commit().await,
+            Self::SqliteJob(job) => job.commit().await,
             Self::PostgresTx(tx) => tx.commit().await,
             Self::SqlitePlain(_) | Self::PostgresPlain(_) => Ok(()),
         }
     }
 
-    fn target(&mut self) -> Target<'_> {
-        match self {
-            Self::SqliteTx(tx, _) => Target::SqliteConn(tx),
+    fn target(&mut self) -> Result<Target<'_>, sqlx::Error> {
+        Ok(match self {
+            Self::SqliteTx(tx) => Target::SqliteConn(tx),
+            Self::SqliteJob(job) => Target::SqliteConn(job.conn()?),
             Self::SqlitePlain(c) => Target::SqliteConn(c),
             Self::PostgresTx(tx) => Target::PostgresConn(tx),
             Self::PostgresPlain(c) => Target::PostgresConn(c),
-        }
+        })
     }
 }
 
 /// Where a query runs: a pool (each statement on whichever connection is
 /// free) or one connection.
 pub(crate) enum Target<'e> {
-    SqlitePool(&'e sqlx::SqlitePool),
+    /// A SQLite pool and its writers' turn: a write on the pool
+    /// ([`Query::execute`]) takes its turn and its place in a batch like any
+    /// other, so that it never waits in SQLite's busy handler behind them.
+    SqlitePool(&'e sqlx::SqlitePool, &'e WriteTurn),
     PostgresPool(&'e sqlx::PgPool),
     SqliteConn(&'e mut sqlx::SqliteConnection),
     PostgresConn(&'e mut sqlx::PgConnection),
@@ -160,20 +135,20 @@ pub(crate) enum Target<'e> {
 
 /// What a query can run on: `&Pool` or `&mut Conn`.
 pub(crate) trait Executor<'e>: Send {
-    fn target(self) -> Target<'e>;
+    fn target(self) -> Result<Target<'e>, sqlx::Error>;
 }
 
 impl<'e> Executor<'e> for &'e Pool {
-    fn target(self) -> Target<'e> {
-        match self {
-            Pool::Sqlite(p, _) => Target::SqlitePool(p),
+    fn target(self) -> Result<Target<'e>, sqlx::Error> {
+        Ok(match self {
+            Pool::Sqlite(p, turn) => Target::SqlitePool(p, turn),
             Pool::Postgres(p) => Target::PostgresPool(p),
-        }
+        })
     }
 }
 
 impl<'e> Executor<'e> for &'e mut Conn {
-    fn target(self) -> Target<'e> {
+    fn target(self) -> Result<Target<'e>, sqlx::Error> {
         Conn::target(self)
     }
 }
@@ -272,11 +247,15 @@ impl<'q> Query<'q> {
     /// Runs the statement and says how many rows it changed.
     pub(crate) async fn execute<'e>(self, on: impl Executor<'e>) -> Result<Done, sqlx::Error> {
         let Query { sql, args } = self;
-        let rows_affected = match on.target() {
-            Target::SqlitePool(p) => sqlx::query_with(sql, sqlite_args_or(args)?)
-                .execute(p)
-                .await?
-                .rows_affected(),
+        let rows_affected = match on.target()? {
+            Target::SqlitePool(p, turn) => {
+                let mut job = turn.begin(p).await?;
+                let done = sqlx::query_with(sql, sqlite_args_or(args)?)
+                    .execute(job.conn()?)
+                    .await?;
+                job.commit().await?;
+                done.rows_affected()
+            }
             Target::SqliteConn(c) => sqlx::query_with(sql, sqlite_args_or(args)?)
                 .execute(c)
                 .await?
@@ -343,8 +322,8 @@ pub(crate) fn query_as<T: Row>(sql: &str) -> QueryAs<'_, T> {
 macro_rules! fetch {
     ($query:expr, $on:expr, $with:ident, $out:ty, $fetch:ident) => {{
         let Query { sql, args } = $query;
-        match $on.target() {
-            Target::SqlitePool(p) => {
+        match $on.target()? {
+            Target::SqlitePool(p, _) => {
                 sqlx::$with::<Sqlite, $out, _>(sql, sqlite_args_or(args)?)
                     .$fetch(p)
                     .await
@@ -434,7 +413,7 @@ impl<'q, T: Scalar> QueryScalar<'q, T> {
 }
 
 impl<'e> Executor<'e> for &'e mut &mut Conn {
-    fn target(self) -> Target<'e> {
+    fn target(self) -> Result<Target<'e>, sqlx::Error> {
         Conn::target(self)
     }
 }
