@@ -151,8 +151,13 @@ pub(crate) async fn set_password(
 }
 
 pub(crate) async fn create_session(pool: &Pool, new: &NewSession<'_>) -> Result<(), StoreError> {
-    let mut conn = pool.acquire().await?;
-    insert_session(&mut conn, new).await
+    // A write transaction, so that on SQLite it takes its turn with the
+    // other writers (and its place in their group commit) rather than
+    // polling for the write lock in SQLite's busy handler.
+    let mut tx = begin_write(pool).await?;
+    insert_session(&mut tx, new).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn insert_session(conn: &mut Conn, new: &NewSession<'_>) -> Result<(), StoreError> {
