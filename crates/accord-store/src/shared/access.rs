@@ -310,6 +310,10 @@ async fn answer_in(
     .transpose()
 }
 
+/// How often a keyed write tries for its key before it is told the key
+/// is in flight (20 ms apart).
+const KEY_TRIES: u32 = 5;
+
 /// The start of a keyed write, first thing in its transaction:
 /// takes the key for the transaction (on PostgreSQL; SQLite's
 /// write lock already keeps everyone else out) and refuses to go
@@ -322,12 +326,26 @@ pub(crate) async fn check_key<T>(
         return Ok(());
     };
     if let Some(lock) = conn.dialect().lock_key() {
-        let taken: bool = query_scalar(lock)
-            .bind(format!("{}\n{}", keyed.user.as_str(), keyed.key))
-            .fetch_one(&mut *conn)
-            .await?;
-        if !taken {
-            return Err(StoreError::KeyInFlight);
+        let name = format!("{}\n{}", keyed.user.as_str(), keyed.key);
+        // A transaction that failed with the key is rolled back by sqlx
+        // only once its connection is back in the pool, a moment after the
+        // error was returned: a retry made at once can find the key still
+        // held. A few tries over 80 ms tell that apart from a request
+        // still running with the key (which holds it far longer).
+        let mut tries = 0;
+        loop {
+            let taken: bool = query_scalar(lock)
+                .bind(name.as_str())
+                .fetch_one(&mut *conn)
+                .await?;
+            if taken {
+                break;
+            }
+            tries += 1;
+            if tries == KEY_TRIES {
+                return Err(StoreError::KeyInFlight);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
     }
     match answer_in(conn, &keyed.user, &keyed.key).await? {
