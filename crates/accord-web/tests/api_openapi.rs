@@ -232,6 +232,9 @@ async fn body_for(w: &World, op: &str) -> Option<Value> {
             Some(json!({"revision": d["revision"], "toml": d["toml"]}))
         }
         "sign_draft" => Some(json!({"revision": revision().await["revision"]})),
+        "start_recalibration" => {
+            Some(json!({"revision": revision().await["revision"], "replace": true}))
+        }
         "accept_invitation" => Some(json!({})),
         "record_checkin" => {
             let path = format!(

@@ -174,6 +174,73 @@ async fn the_health_report_and_the_export(app: &TestApp) {
             .error(401, "unauthenticated", None);
     }
 
+    // The recalibration report: the same period and verdict, no date
+    // agreed, a proposal with one; the coach reads it, only a partner
+    // starts the next version from it, at the draft's current revision.
+    let recalibration = format!("{p}/recalibration");
+    let r = ruth.get(&recalibration).await.ok(200);
+    assert_eq!(r["version"], 1, "{r}");
+    assert_eq!((&r["date"], &r["days_left"]), (&Value::Null, &Value::Null));
+    assert!(
+        r["due"]
+            .as_str()
+            .unwrap()
+            .starts_with("You did not agree on a date"),
+        "{r}"
+    );
+    assert_eq!(r["early"], true, "at risk: {r}");
+    assert_eq!(
+        r["report"], now["report"],
+        "the report is the health report"
+    );
+    assert_eq!(r["draft_changed"], false);
+    let next_date = r["proposal"]["next_date"]
+        .as_str()
+        .expect("a date proposed");
+    let proposed = r["proposal"]["toml"].as_str().unwrap().to_owned();
+    let parsed = accord_core::parse_toml(&proposed).expect("the proposal is an agreement");
+    assert_eq!(
+        parsed
+            .recalibration
+            .and_then(|c| c.date)
+            .map(|d| d.get().to_string()),
+        Some(next_date.to_owned())
+    );
+    let revision = r["draft_revision"].as_i64().unwrap();
+    ruth.post(&recalibration, json!({"revision": revision}))
+        .await
+        .error(403, "forbidden", None);
+    maya.post(&recalibration, json!({"revision": revision - 1}))
+        .await
+        .error(409, "stale_revision", Some("revision"));
+    maya.post(&recalibration, json!({"revision": revision, "then": 1}))
+        .await
+        .error(422, "invalid", Some("then"));
+    let drafted = maya
+        .post(&recalibration, json!({"revision": revision}))
+        .await
+        .ok(200);
+    assert_eq!(drafted["toml"], json!(proposed));
+    assert_eq!(drafted["revision"], revision + 1);
+    let draft = jonas.get(&format!("{p}/draft")).await.ok(200);
+    assert_eq!(draft["toml"], json!(proposed), "the draft is the proposal");
+    // Now the draft holds unsigned changes: replacing them needs `replace`.
+    let again = jonas.get(&recalibration).await.ok(200);
+    assert_eq!(again["draft_changed"], true);
+    let e = jonas
+        .post(&recalibration, json!({"revision": revision + 1}))
+        .await
+        .error(409, "conflict", None);
+    assert!(e.message.contains("`replace: true`"), "{}", e.message);
+    jonas
+        .post(
+            &recalibration,
+            json!({"revision": revision + 1, "replace": true}),
+        )
+        .await
+        .ok(200);
+    olga.get(&recalibration).await.error(404, "not_found", None);
+
     // A second version, signed half an hour into the fourth check-in,
     // closes the first period there.
     sign(app, &id, &AGREEMENT.replace("minutes = 25", "minutes = 30")).await;

@@ -25,6 +25,7 @@ pub mod idempotency;
 pub mod me;
 pub mod partnerships;
 pub mod pauses;
+pub mod recalibration;
 pub mod standing;
 pub mod support;
 pub mod versions;
@@ -110,6 +111,10 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(standing::get_health))
         .routes(routes!(standing::get_export))
         .routes(routes!(standing::get_coach_overview))
+        .routes(routes!(
+            recalibration::get_recalibration,
+            recalibration::start_recalibration
+        ))
 }
 
 /// This document.

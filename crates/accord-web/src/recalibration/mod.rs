@@ -14,7 +14,10 @@
 //! the form asks to confirm, and the draft's revision travels with the form
 //! so that a change made meanwhile answers 409 instead of being lost.
 
+use std::sync::Arc;
+
 use accord_core::health::{HealthReport, Verdict, propose_next, today};
+use accord_store::Partnership;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Router;
@@ -93,6 +96,120 @@ struct Shown {
     started: Option<String>,
 }
 
+/// The recalibration of a partnership's agreement in force, as the page and
+/// `GET /api/v1/partnerships/{id}/recalibration` show it.
+pub struct Report {
+    /// The version in force (every version is in its `versions`).
+    pub inforce: Arc<InForce>,
+    /// The signed version before it, to compare with.
+    pub previous: Option<i64>,
+    /// Today in the agreement's zone.
+    pub today: accord_core::model::Date,
+    /// The health report of its period; `None` without a check-in schedule.
+    pub report: Option<HealthReport>,
+    /// The next version as proposed from the report; `None` without one.
+    pub proposal: Option<accord_core::Agreement>,
+}
+
+impl Report {
+    /// Days from today to the agreed date (negative once past); `None`
+    /// when no date was agreed.
+    pub fn days_left(&self) -> Option<i64> {
+        let date = self.inforce.agreement.recalibration.as_ref()?.date?.get();
+        self.today
+            .get()
+            .until((jiff::Unit::Day, date))
+            .ok()
+            .map(|s| i64::from(s.get_days()))
+    }
+
+    /// Whether to recalibrate before the agreed date: a signal proposes it,
+    /// or the partnership is at risk.
+    pub fn early(&self) -> bool {
+        self.report
+            .as_ref()
+            .is_some_and(|r| r.signals.propose_recalibration() || r.verdict == Verdict::AtRisk)
+    }
+
+    /// The agreed date in words, and how it stands today.
+    pub fn due(&self) -> String {
+        due_line(&self.inforce.agreement, self.today.get())
+    }
+}
+
+/// The recalibration report of `p` now; `None` while no version is in
+/// force.
+pub async fn report(state: &AppState, p: &Partnership) -> Result<Option<Report>, AppError> {
+    let Some(PeriodOf {
+        inforce, previous, ..
+    }) = period(state, p, None).await?
+    else {
+        return Ok(None);
+    };
+    let now = state.clock.now();
+    let today = today(&inforce.agreement, now);
+    let report = standing(state.store.as_ref(), &inforce, now)
+        .await?
+        .map(|(report, _)| report);
+    let proposal = report
+        .as_ref()
+        .map(|r| propose_next(&inforce.agreement, r, today));
+    Ok(Some(Report {
+        inforce,
+        previous,
+        today,
+        report,
+        proposal,
+    }))
+}
+
+/// What starting the next version did.
+pub enum Started {
+    /// The draft is now the proposal: its new revision, the agreement and
+    /// its TOML text.
+    Drafted(i64, Box<accord_core::Agreement>, String),
+    /// The draft holds changes nobody signed, and replacing them was not
+    /// confirmed: nothing was written.
+    UnsignedChanges,
+}
+
+/// Starts the next version of `access`'s partnership: the draft (at
+/// `revision`, else 409 `stale_revision`) is replaced by the proposal of
+/// the recalibration report. Partners only; unsigned changes in the draft
+/// are replaced only when `replace` confirms it.
+pub async fn start_next(
+    state: &AppState,
+    access: &Access,
+    revision: i64,
+    replace: bool,
+) -> Result<Started, AppError> {
+    access.require_partner()?;
+    let p = &access.partnership;
+    let Some(Report {
+        inforce, proposal, ..
+    }) = report(state, p).await?
+    else {
+        return Err(AppError::Conflict(
+            "There is no agreement in force to recalibrate yet: sign a draft together first."
+                .into(),
+        ));
+    };
+    if p.draft.trim() != inforce.version.toml.trim() && !replace {
+        return Ok(Started::UnsignedChanges);
+    }
+    let next = proposal.ok_or_else(|| {
+        AppError::Conflict(
+            "The agreement in force has no check-in schedule, so there is no period to report \
+             on. Complete the check-ins section in the editor and sign it."
+                .into(),
+        )
+    })?;
+    let text = accord_core::to_toml(&next)
+        .map_err(|e| AppError::internal(format!("the proposal does not write: {e}")))?;
+    let (revision, agreement) = replace_draft(state, access, revision, text.as_bytes()).await?;
+    Ok(Started::Drafted(revision, Box::new(agreement), text))
+}
+
 fn due_line(agreement: &accord_core::Agreement, today: jiff::civil::Date) -> String {
     let Some(date) = agreement.recalibration.as_ref().and_then(|r| r.date) else {
         return "You did not agree on a date for it. Set one in the next version, so that it is \
@@ -117,9 +234,8 @@ fn fill(
     page: &mut RecalibrationPage,
     inforce: &InForce,
     report: &HealthReport,
-    today: accord_core::model::Date,
+    proposed: &accord_core::Agreement,
 ) {
-    let agreement = &inforce.agreement;
     let zone = inforce
         .schedule
         .as_ref()
@@ -132,7 +248,6 @@ fn fill(
     page.period = format!("{} to {}", day(report.period.from), day(report.period.to));
     page.verdict = report.verdict.as_str();
     page.reason = report.reason.clone();
-    page.early = report.signals.propose_recalibration() || report.verdict == Verdict::AtRisk;
     page.parties = report
         .metrics
         .parties
@@ -182,7 +297,6 @@ fn fill(
             message: f.message.clone(),
         })
         .collect();
-    let proposed = propose_next(agreement, report, today);
     page.next_date = proposed
         .recalibration
         .as_ref()
@@ -218,21 +332,16 @@ async fn load(
         next_date: String::new(),
         previous: None,
     };
-    let store = state.store.as_ref();
-    let Some(PeriodOf {
-        inforce, previous, ..
-    }) = period(state, p, None).await?
-    else {
+    let Some(r) = report(state, p).await? else {
         return Ok(page);
     };
-    let now = state.clock.now();
-    page.version = Some(inforce.version.number);
-    page.previous = previous;
-    page.draft_changed = p.draft.trim() != inforce.version.toml.trim();
-    let day = today(&inforce.agreement, now);
-    page.due = due_line(&inforce.agreement, day.get());
-    if let Some((report, _)) = standing(store, &inforce, now).await? {
-        fill(&mut page, &inforce, &report, day);
+    page.version = Some(r.inforce.version.number);
+    page.previous = r.previous;
+    page.draft_changed = p.draft.trim() != r.inforce.version.toml.trim();
+    page.due = r.due();
+    page.early = r.early();
+    if let (Some(report), Some(proposal)) = (&r.report, &r.proposal) {
+        fill(&mut page, &r.inforce, report, proposal);
     }
     Ok(page)
 }
@@ -273,35 +382,20 @@ async fn start(
             "The form is incomplete; reload the page and try again.",
         )
     })?;
-    let store = state.store.as_ref();
-    let p = &access.partnership;
-    let inforce = crate::running::load(&state, p).await?.ok_or_else(|| {
-        AppError::Conflict(
-            "There is no agreement in force to recalibrate yet: sign a draft together first."
-                .into(),
-        )
-    })?;
-    let unsigned_changes = p.draft.trim() != inforce.version.toml.trim();
-    if unsigned_changes && form.replace.is_none() {
-        let mut page = load(&state, &access, &me, None).await?;
-        page.notice = Some(
-            "The draft has changes that are not signed yet. Tick the box to replace them with \
-             the proposal, or edit the draft instead."
-                .into(),
-        );
-        return Ok((axum::http::StatusCode::CONFLICT, page).into_response());
+    match start_next(&state, &access, revision, form.replace.is_some()).await? {
+        Started::Drafted(..) => Ok(Redirect::to(&format!(
+            "/p/{}/recalibration?started=1",
+            access.partnership.id
+        ))
+        .into_response()),
+        Started::UnsignedChanges => {
+            let mut page = load(&state, &access, &me, None).await?;
+            page.notice = Some(
+                "The draft has changes that are not signed yet. Tick the box to replace them \
+                 with the proposal, or edit the draft instead."
+                    .into(),
+            );
+            Ok((axum::http::StatusCode::CONFLICT, page).into_response())
+        }
     }
-    let now = state.clock.now();
-    let (report, _) = standing(store, &inforce, now).await?.ok_or_else(|| {
-        AppError::Conflict(
-            "The agreement in force has no check-in schedule, so there is no period to report \
-             on. Complete the check-ins section in the editor and sign it."
-                .into(),
-        )
-    })?;
-    let next = propose_next(&inforce.agreement, &report, today(&inforce.agreement, now));
-    let text = accord_core::to_toml(&next)
-        .map_err(|e| AppError::internal(format!("the proposal does not write: {e}")))?;
-    replace_draft(&state, &access, revision, text.as_bytes()).await?;
-    Ok(Redirect::to(&format!("/p/{}/recalibration?started=1", p.id)).into_response())
 }
