@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::agreement::{Draft, agreement_json};
-use super::docs::{Forbidden, NotFound, Stale, Unauthenticated};
+use super::docs::{Forbidden, Invalid, NotFound, TooLarge, Unauthenticated};
 use super::support::{ApiJson, ApiPath};
 use crate::auth::ApiUser;
 use crate::error::{ApiError, AppError, ErrorBody};
@@ -152,8 +152,9 @@ pub async fn get_recalibration(
         (status = 401, response = Unauthenticated),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
-        (status = 409, response = Stale),
-        (status = 422, description = "The body does not fit (`invalid`, with the field).", body = ErrorBody),
+        (status = 409, description = "Nothing was written: someone saved the draft since `revision` (`stale_revision`, `field` is `revision`), the draft holds unsigned changes and `replace` was not sent, or no version with a check-in schedule is in force (`conflict`).", body = ErrorBody),
+        (status = 413, response = TooLarge),
+        (status = 422, response = Invalid),
     ),
 )]
 pub async fn start_recalibration(
