@@ -120,17 +120,11 @@ pub async fn get_recalibration(
     Ok(Json(Recalibration {
         version: r.inforce.version.number,
         previous: r.previous,
-        date: r
-            .inforce
-            .agreement
-            .recalibration
-            .as_ref()
-            .and_then(|c| c.date)
-            .map(|d| d.get()),
+        date: r.date(),
         days_left: r.days_left(),
         due: r.due(),
         early: r.early(),
-        draft_changed: p.draft.trim() != r.inforce.version.toml.trim(),
+        draft_changed: r.draft_changed,
         draft_revision: p.draft_revision,
         report: r.report,
         proposal,

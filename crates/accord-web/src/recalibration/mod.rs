@@ -109,16 +109,23 @@ pub struct Report {
     pub report: Option<HealthReport>,
     /// The next version as proposed from the report; `None` without one.
     pub proposal: Option<accord_core::Agreement>,
+    /// The draft holds changes that are not in the version in force
+    /// (starting the next version would replace them).
+    pub draft_changed: bool,
 }
 
 impl Report {
+    /// The agreed recalibration date; `None` when none was agreed.
+    pub fn date(&self) -> Option<jiff::civil::Date> {
+        Some(self.inforce.agreement.recalibration.as_ref()?.date?.get())
+    }
+
     /// Days from today to the agreed date (negative once past); `None`
     /// when no date was agreed.
     pub fn days_left(&self) -> Option<i64> {
-        let date = self.inforce.agreement.recalibration.as_ref()?.date?.get();
         self.today
             .get()
-            .until((jiff::Unit::Day, date))
+            .until((jiff::Unit::Day, self.date()?))
             .ok()
             .map(|s| i64::from(s.get_days()))
     }
@@ -133,7 +140,18 @@ impl Report {
 
     /// The agreed date in words, and how it stands today.
     pub fn due(&self) -> String {
-        due_line(&self.inforce.agreement, self.today.get())
+        let (Some(date), Some(days)) = (self.date(), self.days_left()) else {
+            return "You did not agree on a date for it. Set one in the next version, so that it \
+                    is in your calendars before it is needed."
+                .to_owned();
+        };
+        let on = date.strftime("%A %-d %B %Y");
+        match days {
+            0 => format!("Agreed for today, {on}."),
+            1 => format!("Agreed for tomorrow, {on}."),
+            d if d > 1 => format!("Agreed for {on}, in {d} days."),
+            d => format!("Agreed for {on}, {} days ago.", -d),
+        }
     }
 }
 
@@ -154,12 +172,14 @@ pub async fn report(state: &AppState, p: &Partnership) -> Result<Option<Report>,
     let proposal = report
         .as_ref()
         .map(|r| propose_next(&inforce.agreement, r, today));
+    let draft_changed = p.draft.trim() != inforce.version.toml.trim();
     Ok(Some(Report {
         inforce,
         previous,
         today,
         report,
         proposal,
+        draft_changed,
     }))
 }
 
@@ -186,7 +206,9 @@ pub async fn start_next(
     access.require_partner()?;
     let p = &access.partnership;
     let Some(Report {
-        inforce, proposal, ..
+        proposal,
+        draft_changed,
+        ..
     }) = report(state, p).await?
     else {
         return Err(AppError::Conflict(
@@ -194,7 +216,7 @@ pub async fn start_next(
                 .into(),
         ));
     };
-    if p.draft.trim() != inforce.version.toml.trim() && !replace {
+    if draft_changed && !replace {
         return Ok(Started::UnsignedChanges);
     }
     let next = proposal.ok_or_else(|| {
@@ -208,26 +230,6 @@ pub async fn start_next(
         .map_err(|e| AppError::internal(format!("the proposal does not write: {e}")))?;
     let (revision, agreement) = replace_draft(state, access, revision, text.as_bytes()).await?;
     Ok(Started::Drafted(revision, Box::new(agreement), text))
-}
-
-fn due_line(agreement: &accord_core::Agreement, today: jiff::civil::Date) -> String {
-    let Some(date) = agreement.recalibration.as_ref().and_then(|r| r.date) else {
-        return "You did not agree on a date for it. Set one in the next version, so that it is \
-                in your calendars before it is needed."
-            .to_owned();
-    };
-    let date = date.get();
-    let on = date.strftime("%A %-d %B %Y");
-    let days = today
-        .until((jiff::Unit::Day, date))
-        .map(|s| s.get_days())
-        .unwrap_or(0);
-    match days {
-        0 => format!("Agreed for today, {on}."),
-        1 => format!("Agreed for tomorrow, {on}."),
-        d if d > 1 => format!("Agreed for {on}, in {d} days."),
-        d => format!("Agreed for {on}, {} days ago.", -d),
-    }
 }
 
 fn fill(
@@ -337,7 +339,7 @@ async fn load(
     };
     page.version = Some(r.inforce.version.number);
     page.previous = r.previous;
-    page.draft_changed = p.draft.trim() != r.inforce.version.toml.trim();
+    page.draft_changed = r.draft_changed;
     page.due = r.due();
     page.early = r.early();
     if let (Some(report), Some(proposal)) = (&r.report, &r.proposal) {
